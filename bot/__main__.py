@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from bot import __version__
 
 # Imported lazily so `qwen-bot simulator` loads nothing from the rest of the bot.
-_COMMANDS = ("serve", "worker", "simulator", "auth", "usage", "keys", "migrate")
+_COMMANDS = ("serve", "worker", "simulator", "auth", "usage", "rotate_keys", "migrate")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,7 +18,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qwen-bot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMANDS:
-        importlib.import_module(f"bot.cli.{name}").register(sub)
+        try:
+            module = importlib.import_module(f"bot.cli.{name}")
+        except ModuleNotFoundError as exc:  # a subcommand not built yet; tests check all are present
+            if exc.name != f"bot.cli.{name}":
+                raise
+            continue
+        module.register(sub)
     return parser
 
 
