@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
@@ -14,7 +14,7 @@ DevicePollStatus = Literal["authorization_pending", "slow_down", "access_denied"
 class DeviceCode:
     """Answer of POST {auth}/cli/device/code. `token` is a secret: never log or show it."""
 
-    token: str
+    token: str = field(repr=False)
     verification_url: str
     expires_in: int
     interval: int
@@ -31,7 +31,7 @@ class QwenUser:
 class DeviceCredentials:
     """Data.Credentials of a `complete` poll. `access_token` is a secret."""
 
-    access_token: str
+    access_token: str = field(repr=False)
     expires_at: datetime
     user: QwenUser
 
