@@ -94,6 +94,7 @@ class Settings:
     log_format: str = "text"
     log_level: str = "INFO"
     debug_slack: bool = False
+    prometheus_multiproc_dir: str | None = None  # PROMETHEUS_MULTIPROC_DIR: /metrics aggregates processes
     # QWEN_BOT_NOW freezes the clock (operators replaying a day, conformance tests); it then runs on.
     frozen_now: datetime | None = None
 
@@ -146,4 +147,5 @@ class Settings:
             log_level=env.get("QWEN_BOT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
             frozen_now=_instant(env, "QWEN_BOT_NOW"),
             debug_slack=env.get("QWEN_BOT_DEBUG_SLACK", "").strip().lower() in ("1", "true", "yes"),
+            prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", "").strip() or None,
         )
