@@ -1,0 +1,105 @@
+"""Background work driven by database rows. Each job claims what is due with a lease and acts once.
+
+Jobs implement `run_due(now) -> int` (how many items they handled). The login job is here; digests and
+alerts add theirs to `default_jobs()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from bot.login import LoginService
+from bot.storage.pending import PendingLoginStore
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+log = logging.getLogger("bot.worker")
+
+
+class Job(Protocol):
+    name: str
+
+    def run_due(self, now: datetime) -> int: ...
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class LoginPollJob:
+    """Polls every due pending device-flow login once; two workers never hold the same row."""
+
+    name = "login_poll"
+
+    def __init__(
+        self,
+        *,
+        pending: PendingLoginStore,
+        login: LoginService,
+        worker_id: str,
+        lease: timedelta = timedelta(seconds=120),
+        batch: int = 20,
+    ) -> None:
+        self._pending = pending
+        self._login = login
+        self._worker_id = worker_id
+        self._lease = lease
+        self._batch = batch
+
+    def run_due(self, now: datetime) -> int:
+        rows = self._pending.claim_due(
+            worker_id=self._worker_id, now=now, lease=self._lease, limit=self._batch
+        )
+        for row in rows:
+            try:
+                self._login.poll_once(row, worker_id=self._worker_id, now=now)
+            except Exception:  # storage trouble: the lease runs out and another pass retries
+                log.exception("login poll of %s failed", row.id)
+        return len(rows)
+
+
+def default_jobs(services: Services, worker_id: str) -> list[Job]:
+    return [LoginPollJob(pending=services.pending_logins, login=services.login, worker_id=worker_id)]
+
+
+class Worker:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        jobs: Sequence[Job] | None = None,
+        worker_id: str | None = None,
+        idle_seconds: float = 1.0,
+    ) -> None:
+        self.worker_id = worker_id or new_worker_id()
+        self._clock = services.clock
+        self.jobs = list(jobs) if jobs is not None else default_jobs(services, self.worker_id)
+        self._idle = idle_seconds
+
+    def run_once(self, now: datetime | None = None) -> dict[str, int]:
+        """Every job once; a failing job is logged and does not stop the others."""
+        now = now or self._clock.now()
+        done: dict[str, int] = {}
+        for job in self.jobs:
+            try:
+                done[job.name] = job.run_due(now)
+            except Exception:
+                log.exception("job %s failed", job.name)
+                done[job.name] = 0
+        return done
+
+    def run_forever(self, stop_event: threading.Event) -> None:
+        log.info("worker %s started with jobs %s", self.worker_id, [j.name for j in self.jobs])
+        while not stop_event.is_set():
+            done = self.run_once()
+            if not any(done.values()):
+                stop_event.wait(self._idle)
+        log.info("worker %s stopped", self.worker_id)
