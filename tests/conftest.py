@@ -1,0 +1,119 @@
+"""Shared fixtures: a frozen clock, database URLs (SQLite always; PostgreSQL when configured), keys.
+
+PostgreSQL: set QWEN_BOT_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/qwen_bot_test; see
+.ci/postgres.sh). Each test gets its own schema, dropped afterwards. With CI=true and no URL, the
+PostgreSQL-parametrized tests fail instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import Engine, create_engine, text
+
+from bot.clock import FixedClock
+from bot.config import Secret, Settings
+from bot.storage.crypto import Crypto
+from bot.storage.db import make_engine, normalise_url
+from bot.storage.migrate import upgrade
+
+POSTGRES_ENV = "QWEN_BOT_TEST_POSTGRES_URL"
+T0 = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_os_keyring() -> Iterator[None]:
+    """Tests never read or write the developer's real keyring."""
+    import keyring
+    from keyring.backends import null
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(null.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+def postgres_base_url() -> str | None:
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    if url:
+        return normalise_url(url)
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {POSTGRES_ENV} is not set: the PostgreSQL tests must run in CI")
+    pytest.skip(f"{POSTGRES_ENV} not set")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema (dropped after the test)."""
+    base = postgres_base_url()
+    assert base is not None
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'data' / 'qwen-bot.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def key() -> str:
+    return Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def crypto(key: str) -> Crypto:
+    return Crypto([key.encode()])
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, key: str):  # type: ignore[no-untyped-def]
+    """Settings for a test: data dir under tmp_path, a fresh encryption key, overrides as keywords."""
+
+    def build(**overrides: object) -> Settings:
+        data_dir = tmp_path / "data"
+        values: dict[str, object] = {
+            "data_dir": data_dir,
+            "database_url": f"sqlite:///{data_dir / 'qwen-bot.db'}",
+            "encryption_keys": Secret(key),
+        }
+        values.update(overrides)
+        return Settings(**values)  # type: ignore[arg-type]
+
+    return build
