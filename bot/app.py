@@ -22,6 +22,7 @@ from bot.storage.db import is_sqlite, make_engine, safe_url
 from bot.storage.keys import KeySet, load_keys
 from bot.storage.migrate import is_up_to_date, upgrade
 from bot.storage.pending import PendingLoginStore
+from bot.usage import UsageService
 
 log = logging.getLogger("bot.app")
 
@@ -97,4 +98,5 @@ def build_services(
         credentials=credentials,
         pending_logins=pending,
         login=login,
+        usage=UsageService(client=client, clock=clock),
     )

@@ -64,13 +64,19 @@ def consume_item(row: dict[str, Any]) -> ConsumeItem | None:
     return ConsumeItem(
         billing_date=as_str(row.get("BillingDate")) or "",
         billing_month=as_str(row.get("BillingMonth")) or "",
-        model_id=_first_str(row, ("ModelName", "Model", "JobId", "MaasTypeName")) or "Other",
+        model_id=_model_id(row),
         quantity=_quantity(_number(row.get("BillQuantity")), unit_text),
         unit=_unit(unit_text, as_str(row.get("BillingItemCode")) or ""),
         cost=_number(_first_present(row, ("RequireAmount", "Amount", "Cost", "ListPrice"))),
         category=category,
         is_free="free" in category.lower(),
     )
+
+
+def _model_id(row: dict[str, Any]) -> str:
+    # `??` keeps an empty ModelName as "" (the payg aggregation then skips the row), only null falls back.
+    found = _first_str(row, ("ModelName", "Model", "JobId", "MaasTypeName"))
+    return "Other" if found is None else found
 
 
 def _first_present(row: dict[str, Any], keys: tuple[str, ...]) -> Any:

@@ -1,0 +1,210 @@
+"""UsageService: summary, breakdown, free tier and payg for one access token.
+
+Independent upstream calls run concurrently on a thread pool (contract §10): the model map + free-tier
+quotas, the coding plan, the token plan and every calendar-month chunk of consume summaries. An optional
+cache (anything with get/put by account + query key) lets a later DB-backed cache skip repeat fetches.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from datetime import date
+from typing import Any, Protocol, TypeVar
+
+from bot.clock import Clock
+from bot.errors import InvalidArgument, ModelNotFound, QwenBotError
+from bot.periods import DateRange, check_order, month_chunks, validate
+from bot.qwencloud import aggregate
+from bot.qwencloud import breakdown as breakdown_math
+from bot.qwencloud.client import QwenCloudClient
+from bot.qwencloud.gateway import TOKEN_PLAN_CODES
+from bot.qwencloud.models import ConsumeItem, FrInstance, ModelSeriesItem
+from bot.qwencloud.results import Breakdown, CodingPlan, FreeTierEntry, Granularity, Payg, Summary, TokenPlan
+
+log = logging.getLogger("bot.usage")
+T = TypeVar("T")
+
+
+class UsageCache(Protocol):
+    """Cache hook: values are the frozen result objects; keys are stable strings (see `_key`)."""
+
+    def get(self, account: str, key: str) -> object | None: ...
+
+    def put(self, account: str, key: str, value: object) -> None: ...
+
+
+class UsageService:
+    def __init__(
+        self,
+        *,
+        client: QwenCloudClient,
+        clock: Clock,
+        executor: Executor | None = None,
+        max_workers: int = 8,
+        cache: UsageCache | None = None,
+    ) -> None:
+        self._client = client
+        self._clock = clock
+        self._own_executor = executor is None
+        self._executor = executor or ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="usage")
+        self._cache = cache
+
+    def close(self) -> None:
+        if self._own_executor:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- public queries
+    def summary(
+        self, token: str, rng: DateRange, *, account: str | None = None, fresh: bool = False
+    ) -> Summary:
+        """All four sections. A from > to range is INVALID_RANGE here too (the CLI returns empty PAYG)."""
+        check_order(rng)
+        return self._cached(
+            account, f"summary:{rng.from_text}:{rng.to_text}", fresh, lambda: self._summary(token, rng)
+        )
+
+    def free_tier(
+        self, token: str, *, account: str | None = None, fresh: bool = False
+    ) -> tuple[FreeTierEntry, ...]:
+        # Only the free-tier calls: unlike the CLI, a PAYG failure does not fail this command.
+        return self._cached(account, "free_tier", fresh, lambda: self._free_tier(token))
+
+    def payg(self, token: str, rng: DateRange, *, account: str | None = None, fresh: bool = False) -> Payg:
+        validate(rng, now=self._clock.now())
+        key = f"payg:{rng.from_text}:{rng.to_text}"
+        return self._cached(account, key, fresh, lambda: aggregate.payg(self._consume(token, rng, None)))
+
+    def breakdown(
+        self,
+        token: str,
+        model: str,
+        rng: DateRange,
+        granularity: str = "day",
+        *,
+        account: str | None = None,
+        fresh: bool = False,
+    ) -> Breakdown:
+        validate(rng, now=self._clock.now())
+        gran = _granularity(granularity)
+        if not model.strip():
+            raise InvalidArgument("Model ID is required.")
+        key = f"breakdown:{model}:{gran}:{rng.from_text}:{rng.to_text}"
+        return self._cached(account, key, fresh, lambda: self._breakdown(token, model, rng, gran))
+
+    # -- work
+    def _summary(self, token: str, rng: DateRange) -> Summary:
+        free = self._submit(self._free_tier, token)
+        coding = self._submit(self._coding_plan, token)
+        tokens = self._submit(self._token_plan, token)
+        items = self._consume(token, rng, None)
+        return Summary(
+            period=rng,
+            free_tier=free.result(),
+            coding_plan=coding.result(),
+            token_plan=tokens.result(),
+            payg=aggregate.payg(items),
+        )
+
+    def _free_tier(self, token: str) -> tuple[FreeTierEntry, ...]:
+        model_map = self._client.model_map()
+        if not model_map:
+            return ()
+        try:
+            quotas = self._client.free_tier_quotas(token, list(model_map.values()))
+        except QwenBotError as exc:  # the CLI shows every model as Early Access then
+            log.warning("free-tier quotas unavailable: %s", exc.code)
+            quotas = {}
+        return aggregate.free_tier(model_map, quotas)
+
+    def _coding_plan(self, token: str) -> CodingPlan:
+        try:
+            return aggregate.coding_plan(self._client.coding_plan(token))
+        except QwenBotError as exc:
+            log.warning("coding plan unavailable, treated as not subscribed: %s", exc.code)
+            return CodingPlan(subscribed=False)
+
+    def _token_plan(self, token: str) -> TokenPlan:
+        try:
+            gray = _quiet(lambda: self._client.subscription_gray(token), False)
+            addon = self._fr(token, "addon", 100)
+            if gray:
+                seat = self._client.seat_subscription_summary(token, TOKEN_PLAN_CODES["teams"])
+                return aggregate.token_plan_seat(seat, addon)
+            teams, personal = self._fr(token, "teams", 10), self._fr(token, "personal", 10)
+            return aggregate.token_plan_legacy(teams, personal, addon)
+        except QwenBotError as exc:
+            log.warning("token plan unavailable, treated as not subscribed: %s", exc.code)
+            return TokenPlan(subscribed=False)
+
+    def _fr(self, token: str, kind: str, page_size: int) -> list[FrInstance]:
+        empty: list[FrInstance] = []
+        return _quiet(lambda: self._client.fr_instances(token, TOKEN_PLAN_CODES[kind], page_size), empty)
+
+    def _consume(self, token: str, rng: DateRange, model: str | None) -> list[ConsumeItem]:
+        """Every month chunk at once; items come back in chunk order, like the CLI's sequential loop."""
+        futures = [
+            self._submit(self._client.consume_summary, token, start.isoformat(), end.isoformat(), model=model)
+            for start, end in month_chunks(rng)
+        ]
+        items: list[ConsumeItem] = []
+        for future in futures:
+            items.extend(future.result())
+        return items
+
+    def _breakdown(self, token: str, model: str, rng: DateRange, gran: Granularity) -> Breakdown:
+        # The catalogue and the month chunks at once; chunks are leaf tasks so the pool cannot deadlock.
+        series = self._submit(self._client.model_series, token)
+        items = self._consume(token, rng, model)
+        catalogue: list[ModelSeriesItem] = series.result()
+        found = next((m for m in catalogue if m.model == model), None)
+        if found is None:
+            raise ModelNotFound(model, aggregate.suggest(model, [m.model for m in catalogue]))
+        rows, total = breakdown_math.rows(items, rng, gran)
+        return Breakdown(
+            model_id=model,
+            period=rng,
+            granularity=gran,
+            rows=rows,
+            total=total,
+            unit=breakdown_math.column_unit(found),
+        )
+
+    # -- plumbing
+    def _submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
+        return self._executor.submit(fn, *args, **kwargs)
+
+    def _cached(self, account: str | None, key: str, fresh: bool, compute: Callable[[], T]) -> T:
+        if self._cache is None or account is None:
+            return compute()
+        if not fresh:
+            hit = self._cache.get(account, key)
+            if hit is not None:
+                return hit  # type: ignore[return-value]
+        value = compute()
+        self._cache.put(account, key, value)
+        return value
+
+
+def _quiet(call: Callable[[], T], default: T) -> T:
+    """The CLI swallows these token-plan sub-calls one by one (DescribeFrInstances, QuerySubscriptionGray)."""
+    try:
+        return call()
+    except QwenBotError as exc:
+        log.warning("token plan sub-call failed: %s", exc.code)
+        return default
+
+
+def _granularity(raw: str) -> Granularity:
+    if raw == "day":
+        return "day"
+    if raw == "month":
+        return "month"
+    if raw == "quarter":
+        return "quarter"
+    raise InvalidArgument(f"Invalid granularity '{raw}'. Allowed: day, month, quarter")
+
+
+def today_in(clock: Clock, tz: Any) -> date:
+    return clock.now().astimezone(tz).date()
