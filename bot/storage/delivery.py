@@ -1,0 +1,193 @@
+"""The delivery state machine shared by digest_run, alert_event and reminder rows.
+
+The rule (at most once; a failure is visible, a duplicate never happens):
+
+    claimed --(commit, then the one Slack call)--> sending --ok--> posted (message ts stored)
+       |                                             |--429 / definite refusal--> retry (next_attempt_at)
+       |                                             |--5xx, timeout, crash--> failed ("outcome unknown")
+       +-- worker died (lease expired) -> may be claimed again: nothing was sent yet
+
+* A row is INSERTed (state `claimed`) before any work; its UNIQUE key (subscription+period, rule+crossing,
+  user+credential expiry) makes a second insert fail, so only one worker owns a period/crossing.
+* `sending` is committed *before* the Slack call. A row found in `sending` with an expired lease may or
+  may not have been posted; it is never retried but marked `failed` and logged (operators see it in
+  `/qwen digest list` and the logs). Slack refusals that prove nothing was posted (HTTP 429 with
+  Retry-After, `ok:false` errors) go to `retry` and are taken again by any worker when due.
+* Every transition is a compare-and-set on (id, state, lease_owner), so two workers never both win.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import Engine, Table, and_, insert, or_, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import IntegrityError
+
+log = logging.getLogger("bot.delivery")
+
+State = Literal["claimed", "sending", "posted", "retry", "failed"]
+DEFAULT_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    row_id: int
+    worker_id: str
+    attempts: int
+    row: RowMapping
+
+
+class Deliveries:
+    def __init__(
+        self, *, engine: Engine, table: Table, lease: timedelta = DEFAULT_LEASE, max_attempts: int = 8
+    ) -> None:
+        self._engine = engine
+        self._t = table
+        self._lease = lease
+        self._max_attempts = max_attempts
+
+    # ---- claiming ----------------------------------------------------------------------------
+    def create(
+        self, key: dict[str, Any], *, worker_id: str, now: datetime, extra: dict[str, Any] | None = None
+    ) -> Claim | None:
+        """Insert the row for `key` as claimed by us; if it exists, take it over when claimable."""
+        values = {
+            **key,
+            **(extra or {}),
+            "state": "claimed",
+            "lease_owner": worker_id,
+            "lease_until": now + self._lease,
+            "attempts": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        try:
+            with self._engine.begin() as conn:
+                row_id = conn.execute(insert(self._t).values(**values).returning(self._t.c.id)).scalar_one()
+        except IntegrityError:
+            existing = self.find(key)
+            return None if existing is None else self.take(int(existing["id"]), worker_id=worker_id, now=now)
+        return self._claim(row_id, worker_id)
+
+    def find(self, key: dict[str, Any]) -> RowMapping | None:
+        where = [self._t.c[name] == value for name, value in key.items()]
+        with self._engine.connect() as conn:
+            return conn.execute(select(self._t).where(*where)).mappings().first()
+
+    def get(self, row_id: int) -> RowMapping | None:
+        with self._engine.connect() as conn:
+            return conn.execute(select(self._t).where(self._t.c.id == row_id)).mappings().first()
+
+    def take(self, row_id: int, *, worker_id: str, now: datetime) -> Claim | None:
+        """Claim an existing row that is due for a retry or whose claimer died before sending."""
+        with self._engine.begin() as conn:
+            taken = conn.execute(
+                update(self._t)
+                .where(self._t.c.id == row_id, self._claimable(now))
+                .values(
+                    state="claimed",
+                    lease_owner=worker_id,
+                    lease_until=now + self._lease,
+                    attempts=self._t.c.attempts + 1,
+                    updated_at=now,
+                )
+            ).rowcount
+        return self._claim(row_id, worker_id) if taken == 1 else None
+
+    def due_ids(self, *, now: datetime, limit: int = 50) -> list[int]:
+        """Rows waiting for a retry, or claimed by a worker that stopped (lease expired)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(self._t.c.id).where(self._claimable(now)).order_by(self._t.c.id).limit(limit)
+            ).scalars()
+            return [int(r) for r in rows]
+
+    def _claimable(self, now: datetime) -> Any:
+        t = self._t
+        return or_(
+            and_(t.c.state == "retry", t.c.next_attempt_at <= now),
+            and_(t.c.state == "claimed", t.c.lease_until < now),
+        )
+
+    def _claim(self, row_id: int, worker_id: str) -> Claim | None:
+        row = self.get(row_id)
+        if row is None or row["lease_owner"] != worker_id:
+            return None
+        return Claim(row_id, worker_id, int(row["attempts"]), row)
+
+    # ---- transitions -------------------------------------------------------------------------
+    def sending(self, claim: Claim, *, now: datetime, channel_id: str) -> bool:
+        """Commit `sending` before the Slack call; False means we lost the claim: do not send."""
+        return self._move(
+            claim,
+            ("claimed",),
+            state="sending",
+            channel_id=channel_id,
+            lease_until=now + self._lease,
+            updated_at=now,
+        )
+
+    def posted(self, claim: Claim, *, now: datetime, ts: str) -> bool:
+        # `failed` too: a slow call may outlive its lease and be marked unknown meanwhile; the ts wins.
+        return self._move(
+            claim, ("sending", "failed"), state="posted", message_ts=ts, error=None, updated_at=now
+        )
+
+    def retry(self, claim: Claim, *, now: datetime, after: timedelta, error: str) -> State:
+        """Nothing was posted: try again after `after`, or give up after max_attempts."""
+        if claim.attempts >= self._max_attempts:
+            self.failed(claim, now=now, error=f"gave up after {claim.attempts} attempts: {error}")
+            return "failed"
+        self._move(
+            claim,
+            ("claimed", "sending"),
+            state="retry",
+            next_attempt_at=now + after,
+            lease_owner=None,
+            lease_until=None,
+            error=error,
+            updated_at=now,
+        )
+        return "retry"
+
+    def failed(self, claim: Claim, *, now: datetime, error: str) -> None:
+        log.error("delivery %s#%s failed: %s", self._t.name, claim.row_id, error)
+        self._move(
+            claim, ("claimed", "sending"), state="failed", error=error, lease_until=None, updated_at=now
+        )
+
+    def expire_unknown(self, *, now: datetime) -> int:
+        """`sending` rows whose worker vanished: the post may have happened, so never retry them."""
+        t = self._t
+        with self._engine.begin() as conn:
+            stale = (
+                conn.execute(select(t.c.id).where(t.c.state == "sending", t.c.lease_until < now))
+                .scalars()
+                .all()
+            )
+            count = conn.execute(
+                update(t)
+                .where(t.c.state == "sending", t.c.lease_until < now)
+                .values(
+                    state="failed", error="outcome unknown: the worker stopped while posting", updated_at=now
+                )
+            ).rowcount
+        for row_id in stale:
+            log.error(
+                "delivery %s#%s: outcome unknown (worker stopped while posting); not retried", t.name, row_id
+            )
+        return int(count)
+
+    def _move(self, claim: Claim, from_states: tuple[State, ...], **values: Any) -> bool:
+        t = self._t
+        with self._engine.begin() as conn:
+            moved = conn.execute(
+                update(t)
+                .where(t.c.id == claim.row_id, t.c.state.in_(from_states), t.c.lease_owner == claim.worker_id)
+                .values(**values)
+            ).rowcount
+        return moved == 1
