@@ -118,3 +118,7 @@ class OfficialCli:
         done = self.run("auth", "login", "--complete", "--format", "json")
         assert done.code == 0, done
         return done
+
+
+FAKE_NOW = "2026-06-15T10:00:00Z"  # seed 8: no heavy month in 2026, one (2025-07) within the lookback
+SEED = 8
