@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conformance.pair import Pair, start_pair
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
+    """Shared by a module's tests; knobs are reset after each test by `clean_pair`."""
+    started = start_pair(tmp_path_factory.mktemp("pair"))
+    yield started
+    started.stop()
+
+
+@pytest.fixture
+def clean_pair(pair: Pair) -> Iterator[Pair]:
+    pair.reset()
+    yield pair
+    pair.reset()
