@@ -7,6 +7,7 @@ and a restart loses nothing. The caller holds the row's lease while calling `pol
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,7 +44,7 @@ class PendingLoginView:
     reused: bool
 
     def expires_in(self, now: datetime) -> int:
-        return max(0, int((self.expires_at - now).total_seconds()))
+        return max(0, math.ceil((self.expires_at - now).total_seconds()))
 
 
 @dataclass(frozen=True, slots=True)
