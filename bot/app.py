@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+import copy
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 import httpx
-from sqlalchemy import Engine
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Bot, Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy import Engine, Text
 
+import handlers
 from bot import USER_AGENT
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.login import LoginService
+from bot.login import LoginOutcome, LoginService
+from bot.logs import configure_logging, request_id_middleware
 from bot.qwencloud.client import QwenCloudClient
+from bot.render import slack as render_slack
 from bot.storage.app_state import AppStateStore
 from bot.storage.credentials import CredentialStore
 from bot.storage.crypto import Crypto
 from bot.storage.db import is_sqlite, make_engine, safe_url
 from bot.storage.keys import KeySet, load_keys
 from bot.storage.migrate import is_up_to_date, upgrade
-from bot.storage.pending import PendingLoginStore
+from bot.storage.owner import Owner
+from bot.storage.pending import NotifyTarget, PendingLoginStore
 from bot.usage import UsageService
 
 log = logging.getLogger("bot.app")
@@ -100,3 +116,180 @@ def build_services(
         login=login,
         usage=UsageService(client=client, clock=clock),
     )
+
+
+# == Slack (Bolt) ==========================================================================================
+# The only module of bot/ (with bot/localslack) that imports slack_bolt / slack_sdk, and, as the composition
+# root, the only one that imports handlers/.
+
+BOT_SCOPES = ("commands", "chat:write", "users:read", "im:write", "im:history", "files:write")
+EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+RESPONSE_URL_LIFETIME = timedelta(minutes=30)
+WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
+
+
+class EncryptedInstallationStore(SQLAlchemyInstallationStore):
+    """Bolt's SQLAlchemy installation store with every Slack token sealed by our MultiFernet keys."""
+
+    TOKENS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+
+    def __init__(self, *, client_id: str, engine: Engine, crypto: Crypto) -> None:
+        super().__init__(client_id=client_id, engine=engine)
+        self._crypto = crypto
+        for table in (self.installations, self.bots):
+            for name in self.TOKENS:
+                if name in table.c:
+                    table.c[name].type = Text()  # ciphertext is longer than a token's 200 chars
+
+    def _ctx(self, obj: Any) -> str:
+        return f"slack_token\x1f{obj.enterprise_id or ''}\x1f{obj.team_id or ''}"
+
+    def _sealed(self, obj: Any) -> Any:
+        out = copy.copy(obj)
+        for name in self.TOKENS:
+            if getattr(out, name, None):
+                setattr(out, name, self._crypto.seal(getattr(out, name), context=self._ctx(out)).ciphertext)
+        return out
+
+    def _opened(self, obj: Any) -> Any:
+        for name in self.TOKENS if obj is not None else ():
+            if getattr(obj, name, None):
+                setattr(obj, name, self._crypto.open(getattr(obj, name), context=self._ctx(obj)))
+        return obj
+
+    def save(self, installation: Installation) -> None:
+        super().save(self._sealed(installation))
+
+    def save_bot(self, bot: Bot) -> None:
+        super().save_bot(self._sealed(bot))
+
+    def find_bot(self, **kwargs: Any) -> Bot | None:
+        return cast("Bot | None", self._opened(super().find_bot(**kwargs)))
+
+    def find_installation(self, **kwargs: Any) -> Installation | None:
+        return cast("Installation | None", self._opened(super().find_installation(**kwargs)))
+
+
+def installation_store(services: Services) -> EncryptedInstallationStore | None:
+    s = services.settings
+    if not (s.slack_client_id and s.slack_client_secret):
+        return None
+    store = EncryptedInstallationStore(
+        client_id=s.slack_client_id, engine=services.engine, crypto=services.crypto
+    )
+    store.metadata.create_all(services.engine)  # Bolt's own tables; idempotent
+    return store
+
+
+class SlackNotifier:
+    """Tells a user how their login ended: through the response_url while it lives (30 min), else a DM.
+
+    Built from settings alone, so `qwen-bot worker` (no Bolt App) announces the logins it completes."""
+
+    def __init__(self, services: Services, *, store: EncryptedInstallationStore | None = None) -> None:
+        self._settings = services.settings
+        self._clock = services.clock
+        self._store = store if store is not None else installation_store(services)
+
+    def client_for(self, team_id: str) -> WebClient | None:
+        base_url = self._settings.slack_api_url.rstrip("/") + "/"
+        if self._settings.slack_bot_token is not None:
+            return WebClient(token=self._settings.slack_bot_token.get(), base_url=base_url)
+        bot = self._store.find_bot(enterprise_id=None, team_id=team_id) if self._store else None
+        return WebClient(token=bot.bot_token, base_url=base_url) if bot is not None else None
+
+    def __call__(self, outcome: LoginOutcome) -> None:
+        if not outcome.final:
+            return
+        row = outcome.login
+        message = (
+            render_slack.login_done(render_slack.who(outcome.user))
+            if outcome.kind == "complete"
+            else render_slack.login_failed(outcome.kind)
+        )
+        self.send(row.owner, row.notify, started_at=row.created_at, payload=message.payload())
+
+    def send(
+        self, owner: Owner, target: NotifyTarget, *, started_at: datetime, payload: dict[str, Any]
+    ) -> None:
+        if owner.team_id == "local":
+            return  # the terminal polls for itself
+        if target.response_url and self._clock.now() - started_at < RESPONSE_URL_LIFETIME:
+            try:
+                body = {**payload, "response_type": "ephemeral", "replace_original": False}
+                if WebhookClient(target.response_url).send_dict(body).status_code == 200:
+                    return
+            except Exception as exc:  # an expired or unreachable response_url: fall back to a DM
+                log.info("response_url failed (%s); sending a DM", type(exc).__name__)
+        client = self.client_for(owner.team_id)
+        if client is None:
+            log.warning("no Slack token for team %s; cannot announce the login", owner.team_id)
+            return
+        channel = client.conversations_open(users=target.dm or owner.user_id)["channel"]["id"]
+        client.chat_postMessage(channel=channel, **payload)
+
+
+def build_app(services: Services, *, token_verification: bool = True) -> App:
+    """Bolt's sync App in HTTP mode: one workspace (SLACK_BOT_TOKEN) or many (OAuth install flow)."""
+    s = services.settings
+    if s.slack_signing_secret is None:
+        raise ConfigError("SLACK_SIGNING_SECRET is required to serve Slack")
+    base_url = s.slack_api_url.rstrip("/") + "/"
+    common: dict[str, Any] = {
+        "signing_secret": s.slack_signing_secret.get(),
+        "logger": logging.getLogger("bot.slack"),
+    }
+    store = installation_store(services)
+    if store is not None and s.slack_client_id and s.slack_client_secret:
+        state_store = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=services.engine)
+        state_store.metadata.create_all(services.engine)
+        oauth = OAuthSettings(
+            client_id=s.slack_client_id,
+            client_secret=s.slack_client_secret.get(),
+            scopes=list(BOT_SCOPES),
+            installation_store=store,
+            state_store=state_store,
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+        )
+        app = App(**common, oauth_settings=oauth, client=WebClient(base_url=base_url))
+    elif s.slack_bot_token is not None:
+        token = s.slack_bot_token.get()
+        client = WebClient(token=token, base_url=base_url)
+        app = App(**common, token=token, client=client, token_verification_enabled=token_verification)
+    else:
+        raise ConfigError("Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID + SLACK_CLIENT_SECRET")
+    app.middleware(request_id_middleware)
+    services.login.set_notifier(SlackNotifier(services, store=store))
+    handlers.register(app, services)
+    return app
+
+
+def wsgi_app(app: App) -> WSGIApp:
+    """Bolt's WSGI adapter (POST /slack/events, OAuth pages) with GET /healthz in front."""
+    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b'{"ok":true}']
+        result: Iterable[bytes] = bolt(environ, start_response)
+        return result
+
+    return application
+
+
+def wsgi() -> WSGIApp:
+    """gunicorn 'bot.app:wsgi()': settings from the environment -> services -> Bolt app -> WSGI callable."""
+    settings = Settings.from_env()
+    configure_logging(settings)
+    return wsgi_app(build_app(build_services(settings)))
+
+
+def socket_mode(app: App, services: Services) -> SocketModeHandler:
+    """Socket Mode for local development (SLACK_APP_TOKEN); `.connect()` returns, `.start()` blocks."""
+    if services.settings.slack_app_token is None:
+        raise ConfigError("SLACK_APP_TOKEN is not set")
+    return SocketModeHandler(app, services.settings.slack_app_token.get())

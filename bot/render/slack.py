@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot import __version__, errors
 from bot.grammar import USAGE_TEXT
+from bot.qwencloud.models import QwenUser
 from bot.render.blocks import (
     MAX_VALUE,
     Message,
@@ -29,6 +30,13 @@ OPEN_LINK_ACTION = "qwen_open_verification"
 SHARE_ACTION = "qwen_share"
 PICK_MODEL_ACTION = "qwen_pick_model"
 ACTION_IDS = (LOGIN_ACTION, OPEN_LINK_ACTION, SHARE_ACTION, PICK_MODEL_ACTION)
+
+
+def who(user: QwenUser | None) -> str | None:
+    """How a QwenCloud account is named to its user."""
+    if user is None:
+        return None
+    return user.aliyun_id or user.email or user.id
 
 
 def login_button() -> dict[str, object]:

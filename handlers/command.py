@@ -1,0 +1,71 @@
+"""The `/qwen` router: parse, ack within 3 s (help/version/errors answered in the ack, the rest with a
+"Working…" ephemeral), then the lazy half calls the services and replaces it through response_url."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, Respond
+
+from bot import grammar
+from bot.clock import Clock
+from bot.errors import UsageError
+from bot.render import slack as render
+from bot.render.blocks import Message
+from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
+from handlers.login import LoginHandler
+from handlers.usage import UsageHandler
+
+COMMAND = "/qwen"
+
+
+class CommandRouter:
+    def __init__(
+        self, *, clock: Clock, timezones: TimezoneResolver, login: LoginHandler, usage: UsageHandler
+    ) -> None:
+        self._clock = clock
+        self._timezones = timezones
+        self._login = login
+        self._usage = usage
+
+    def _instant(self, body: dict[str, Any]) -> Message | None:
+        """The answer that needs no I/O (help, version, a parse error), else None."""
+        try:
+            command = grammar.parse(body.get("text") or "", today=self._clock.now().date())
+        except UsageError as exc:
+            return render.error_message(exc)
+        if isinstance(command, grammar.Help):
+            return render.help_message()
+        if isinstance(command, grammar.Version):
+            return render.version_message()
+        return None
+
+    def ack(self, ack: Ack, body: dict[str, Any]) -> None:
+        message = self._instant(body) or render.working()
+        ack(response_type="ephemeral", **message.payload())
+
+    def run(self, body: dict[str, Any], client: Any, respond: Respond) -> None:
+        """Lazy: re-parse in the asker's timezone, answer, replace the "Working…" message."""
+        if self._instant(body) is not None:
+            return
+        asker = asker_from(body)
+        text = body.get("text") or ""
+        try:
+            tz_name = self._timezones.name(client, asker)
+            command = grammar.parse(text, today=local_today(self._clock.now(), tz_name))
+            message = self.answer(command, asker, tz_name, text)
+        except Exception as exc:
+            log.info("/qwen %s failed: %s", type(exc).__name__, getattr(exc, "code", ""))
+            message = render.error_message(exc)
+        respond(replace_original=True, response_type="ephemeral", **message.payload())
+
+    def answer(self, command: grammar.Command, asker: Asker, tz_name: str, text: str) -> Message:
+        if isinstance(command, grammar.Login):
+            return self._login.login(asker)
+        if isinstance(command, grammar.Logout):
+            return self._login.logout(asker)
+        if isinstance(command, grammar.Status):
+            return self._login.status(asker, tz_name)
+        if isinstance(command, grammar.Help | grammar.Version):
+            return render.help_message()
+        return self._usage.answer(command, asker, tz_name, text)

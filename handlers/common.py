@@ -1,0 +1,85 @@
+"""What every listener needs: who asked (from the request body) and in which timezone periods resolve."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.storage.owner import Owner
+
+log = logging.getLogger("handlers")
+TZ_CACHE_SECONDS = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Asker:
+    team_id: str
+    user_id: str
+    channel_id: str | None
+    response_url: str | None
+
+    @property
+    def owner(self) -> Owner:
+        return Owner(self.team_id, self.user_id)
+
+
+def asker_from(body: dict[str, Any]) -> Asker:
+    """Slash commands carry flat fields; block actions and events nest them."""
+    user, team, channel = (_dict(body.get(k)) for k in ("user", "team", "channel"))
+    return Asker(
+        team_id=str(body.get("team_id") or team.get("id") or user.get("team_id") or ""),
+        user_id=str(body.get("user_id") or user.get("id") or ""),
+        channel_id=body.get("channel_id") or channel.get("id"),
+        response_url=body.get("response_url"),
+    )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+class TimezoneResolver:
+    """The user's Slack timezone (users.info), else QWEN_BOT_TIMEZONE, else UTC; cached for 10 minutes."""
+
+    def __init__(self, *, default: str | None) -> None:
+        self._default = _zone_name(default) or "UTC"
+        self._cache: dict[tuple[str, str], tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def name(self, client: Any, asker: Asker) -> str:
+        key = (asker.team_id, asker.user_id)
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < TZ_CACHE_SECONDS:
+            return hit[1]
+        tz = self._lookup(client, asker.user_id) or self._default
+        with self._lock:
+            self._cache[key] = (time.monotonic(), tz)
+        return tz
+
+    def _lookup(self, client: Any, user_id: str) -> str | None:
+        try:
+            answer = client.users_info(user=user_id)
+            return _zone_name(answer.get("user", {}).get("tz"))
+        except Exception as exc:  # no scope, rate limited, unknown user: fall back
+            log.info("users.info failed (%s); using the default timezone", type(exc).__name__)
+            return None
+
+
+def _zone_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def local_today(now: datetime, tz_name: str) -> date:
+    return now.astimezone(ZoneInfo(tz_name)).date()

@@ -1,0 +1,80 @@
+"""`/qwen login | logout | status` and the Login button: device flow started privately, link shown only
+to the asker; the worker finishes the flow and the injected notifier tells the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, Respond
+
+from bot.clock import Clock
+from bot.login import LoginService
+from bot.qwencloud.client import QwenCloudClient
+from bot.render import slack as render
+from bot.render.blocks import Message
+from bot.storage.credentials import CredentialStore
+from bot.storage.pending import NotifyTarget, PendingLoginStore
+from handlers.common import Asker, TimezoneResolver, asker_from, log
+
+
+class LoginHandler:
+    def __init__(
+        self,
+        *,
+        login: LoginService,
+        credentials: CredentialStore,
+        pending: PendingLoginStore,
+        client: QwenCloudClient,
+        clock: Clock,
+        timezones: TimezoneResolver,
+    ) -> None:
+        self._login = login
+        self._credentials = credentials
+        self._pending = pending
+        self._client = client
+        self._clock = clock
+        self._timezones = timezones
+
+    def login(self, asker: Asker) -> Message:
+        now = self._clock.now()
+        cred = self._credentials.get(asker.owner)
+        if cred is not None and not cred.is_expired(now):
+            return render.already_linked(render.who(cred.user))
+        target = NotifyTarget(response_url=asker.response_url, channel=asker.channel_id, dm=asker.user_id)
+        view = self._login.start(asker.owner, notify=target)
+        return render.login_link(view.verification_url, expires_in=view.expires_in(now), again=view.reused)
+
+    def logout(self, asker: Asker) -> Message:
+        cred = self._credentials.get(asker.owner)
+        if cred is not None:
+            self._client.logout(cred.access_token)  # best effort: the client swallows errors
+        return render.logged_out(self._credentials.delete(asker.owner))
+
+    def status(self, asker: Asker, tz_name: str) -> Message:
+        now = self._clock.now()
+        cred = self._credentials.get(asker.owner)
+        if cred is None:
+            pending = self._pending.get_active_for_owner(asker.owner, now=now)
+            url = pending.verification_url if pending is not None else None
+            return render.status_message(render.StatusView(linked=False, pending_url=url), tz_name=tz_name)
+        view = render.StatusView(
+            linked=True, who=render.who(cred.user), expires_at=cred.expires_at, expired=cred.is_expired(now)
+        )
+        return render.status_message(view, tz_name=tz_name)
+
+    # -- the Login button (in error and status messages)
+    def ack_button(self, ack: Ack) -> None:
+        ack()
+
+    def on_button(self, body: dict[str, Any], respond: Respond) -> None:
+        asker = asker_from(body)
+        try:
+            message = self.login(asker)
+        except Exception as exc:
+            log.info("login from button failed (%s)", type(exc).__name__)
+            message = render.error_message(exc)
+        respond(replace_original=True, response_type="ephemeral", **message.payload())
+
+    def ack_link(self, ack: Ack) -> None:
+        """The verification link is a URL button; Slack still sends an action, which needs only an ack."""
+        ack()
