@@ -285,7 +285,7 @@ def _date(raw: str | None) -> date | None:
 
 
 def _days(raw: str) -> int:
-    if not raw.isdigit() or not 1 <= int(raw) <= 366:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 366:
         raise usage_error(f"Invalid --days '{raw}'. Use a whole number from 1 to 366.")
     return int(raw)
 
@@ -315,9 +315,11 @@ def _period_words(words: list[str], today: date) -> Period | None:
     if m := _DAYS_RE.match(phrase):
         return Period(days=_days(m.group(1)))
     if m := _QUARTER_RE.match(phrase) or _QUARTER_RE.match("-".join(reversed(phrase.split("-")))):
+        if m.group(2) and int(m.group(2)) < 1:
+            return None
         return _quarter(int(m.group(1)), int(m.group(2)) if m.group(2) else None, today)
     if m := _YM_RE.match(phrase):
-        if not 1 <= int(m.group(2)) <= 12:
+        if not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
             return None
         return Period(preset=phrase)
     return _month_name(phrase, today)
@@ -339,7 +341,7 @@ def _month_name(phrase: str, today: date) -> Period | None:
     if month is None or len(parts) > 2:
         return None
     if len(parts) == 2:
-        if not re.fullmatch(r"\d{4}", parts[1]):
+        if not re.fullmatch(r"[0-9]{4}", parts[1]) or int(parts[1]) < 1:
             return None
         year = int(parts[1])
     else:

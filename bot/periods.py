@@ -73,7 +73,7 @@ def preset_range(name: str, *, today: date) -> DateRange:
     if preset == "year":
         return DateRange(date(today.year, 1, 1), today)
     match = _MONTH.match(preset)
-    if match and 1 <= int(match.group(2)) <= 12:
+    if match and 1 <= int(match.group(2)) <= 12 and int(match.group(1)) >= 1:
         year, month = int(match.group(1)), int(match.group(2))
         return DateRange(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
     raise UsageError(INVALID_PERIOD.format(name))
