@@ -1,0 +1,120 @@
+"""`qwen-bot serve`: the Slack web endpoint and the worker in one process, on PORT (default 3000).
+
+`start(services, port=...)` is the composable part: it starts the HTTP server and the worker thread and
+returns a handle (`port`, `url`, `stop()`), so a caller can first start a simulator or a local workspace,
+point the settings at them, then start the bot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from bot.config import Settings
+
+log = logging.getLogger("bot.serve")
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s " + format, self.address_string(), *args)
+
+
+@dataclass
+class Running:
+    """What `start()` returns: the bound port, and `stop()` for the server, the worker and the services."""
+
+    port: int
+    server: WSGIServer
+    threads: list[threading.Thread]
+    stop_event: threading.Event
+    socket_mode: Any = None
+    services: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        if self.socket_mode is not None:
+            self.socket_mode.close()
+        self.server.shutdown()
+        self.server.server_close()
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+
+def start(
+    services: Any,
+    *,
+    host: str = "0.0.0.0",
+    port: int | None = None,
+    worker: bool = True,
+    worker_idle_seconds: float = 1.0,
+) -> Running:
+    """Start the web server (Bolt over WSGI + /healthz) and, unless told not to, the worker thread."""
+    from bot.app import build_app, socket_mode, wsgi_app
+    from bot.worker import Worker
+
+    app = build_app(services)
+    server = make_server(
+        host,
+        services.settings.port if port is None else port,
+        wsgi_app(app),
+        server_class=_ThreadingWSGIServer,
+        handler_class=_QuietHandler,
+    )
+    stop_event = threading.Event()
+    threads = [threading.Thread(target=server.serve_forever, name="web", daemon=True)]
+    if worker:
+        loop = Worker(services, idle_seconds=worker_idle_seconds)
+        threads.append(
+            threading.Thread(target=loop.run_forever, args=(stop_event,), name="worker", daemon=True)
+        )
+    for thread in threads:
+        thread.start()
+    handle = Running(server.server_port, server, threads, stop_event, services=services)
+    if services.settings.slack_app_token is not None:
+        handle.socket_mode = socket_mode(app, services)
+        handle.socket_mode.connect()
+    log.info("serving Slack at %s/slack/events (worker %s)", handle.url, "on" if worker else "off")
+    return handle
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("serve", help="web endpoint + worker in one process (PORT, default 3000)")
+    parser.add_argument("--port", type=int, default=None, help="override PORT")
+    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument("--no-worker", action="store_true", help="serve web only")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.app import build_services
+    from bot.logs import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(settings)
+    services = build_services(settings)
+    handle = start(services, host=args.host, port=args.port, worker=not args.no_worker)
+    print(f"LISTENING {handle.port}", flush=True)
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    done.wait()
+    handle.stop()
+    services.close()
+    return 0
