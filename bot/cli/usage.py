@@ -1,0 +1,158 @@
+"""`qwen-bot usage summary|breakdown|free-tier|payg`: the official usage commands for the terminal owner.
+
+Output is the official `--format json` / `--format text` (default: json when stdout is not a terminal);
+errors go to stderr in the official shapes with the exit codes of bot/errors.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date, datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.config import Settings
+from bot.errors import AuthRequired, ConfigError, InvalidArgument, QwenBotError, TokenExpired, UsageError
+from bot.periods import DateRange, parse_date, resolve
+from bot.render import json as render_json
+from bot.render import text as render_text
+
+COMMANDS = ("summary", "breakdown", "free-tier", "payg")
+PERIOD_HELP = "Period preset: today, yesterday, week, month, last-month, quarter, year, YYYY-MM"
+
+
+def register(sub: Any) -> None:
+    usage = sub.add_parser("usage", help="view usage and billing (like `qwencloud usage`)")
+    usage_sub = usage.add_subparsers(dest="usage_command", metavar="COMMAND", required=True)
+    helps = {
+        "summary": "usage summary across all models",
+        "breakdown": "per-day/month/quarter usage for one model (PAYG only)",
+        "free-tier": "free tier models with quota status",
+        "payg": "pay-as-you-go usage across all models",
+    }
+    for name in COMMANDS:
+        parser = usage_sub.add_parser(name, help=helps[name])
+        parser.add_argument("--from", dest="from_", metavar="DATE", help="Start date (YYYY-MM-DD)")
+        parser.add_argument("--to", metavar="DATE", help="End date (YYYY-MM-DD)")
+        parser.add_argument("--period", metavar="PRESET", help=PERIOD_HELP)
+        # summary and free-tier accept --days only to reject it the official way (UNKNOWN_OPTION, exit 1).
+        days_help = "Number of days to look back" if name in ("breakdown", "payg") else argparse.SUPPRESS
+        parser.add_argument("--days", metavar="N", help=days_help)
+        if name == "breakdown":
+            parser.add_argument("--model", metavar="ID", help="Model ID (required)")
+            parser.add_argument(
+                "--granularity", metavar="G", default="day", help="day, month, quarter (default: day)"
+            )
+        parser.add_argument("--format", choices=("json", "text", "table"), default=None, help="Output format")
+        parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = output_format(args.format)
+    command: str = args.usage_command
+    try:
+        _precheck(args, command)
+    except UsageError as exc:  # a parse error: JSON only with an explicit --format json, as commander does
+        return fail(exc, "json" if args.format == "json" else "text")
+    except QwenBotError as exc:
+        return fail(exc, fmt)
+    try:
+        from bot.app import build_services
+
+        services = build_services(Settings.from_env())
+    except QwenBotError as exc:
+        return fail(exc, fmt)
+    try:
+        sys.stdout.write(execute(services, args, command, fmt))
+        return 0
+    except QwenBotError as exc:
+        return fail(exc, fmt)
+    finally:
+        services.close()
+
+
+def _precheck(args: argparse.Namespace, command: str) -> None:
+    """Checks the official CLI makes before it looks at credentials."""
+    if command in ("summary", "free-tier") and args.days is not None:
+        raise UsageError("unknown option '--days'", code="UNKNOWN_OPTION")
+    if command == "breakdown" and not args.model:
+        raise InvalidArgument("Missing required option: --model <id>")
+
+
+def execute(services: Any, args: argparse.Namespace, command: str, fmt: str) -> str:
+    token = access_token(services)
+    settings: Settings = services.settings
+    tz = local_zone(settings)
+    now: datetime = services.clock.now()
+    rng = period_from_args(args, today=now.astimezone(tz).date())
+    usage = services.usage
+    if command == "summary":
+        result = usage.summary(token, rng)
+        return render_json.summary(result) + "\n" if fmt == "json" else render_text.summary(result, now=now)
+    if command == "free-tier":
+        entries = usage.free_tier(token)
+        return render_json.free_tier(entries) + "\n" if fmt == "json" else render_text.free_tier(entries)
+    if command == "payg":
+        payg = usage.payg(token, rng)
+        return render_json.payg(payg) + "\n" if fmt == "json" else render_text.payg(payg, rng)
+    breakdown = usage.breakdown(token, args.model, rng, args.granularity)
+    return (
+        render_json.breakdown(breakdown) + "\n"
+        if fmt == "json"
+        else render_text.breakdown(breakdown, now=now, tz=tz)
+    )
+
+
+def access_token(services: Any) -> str:
+    """The terminal owner's token; expiry is checked locally before any network call (contract §7)."""
+    from bot.storage.owner import Owner
+
+    stored = services.credentials.get(Owner(team_id="local", user_id=f"cli:{getpass.getuser()}"))
+    if stored is None:
+        raise AuthRequired()
+    if services.clock.now() >= stored.expires_at:
+        raise TokenExpired()
+    return str(stored.access_token)
+
+
+def local_zone(settings: Settings) -> tzinfo:
+    """Settings.timezone when set, else the process's local zone (which follows TZ)."""
+    if settings.timezone:
+        try:
+            return ZoneInfo(settings.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"Unknown timezone {settings.timezone!r}") from exc
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def period_from_args(args: argparse.Namespace, *, today: date) -> DateRange:
+    days: int | None = None
+    if getattr(args, "days", None) not in (None, ""):
+        try:
+            days = int(args.days)
+        except ValueError as exc:
+            raise InvalidArgument(f"--days must be a whole number, got '{args.days}'") from exc
+    return resolve(
+        today=today,
+        period=args.period,
+        days=days,
+        from_=parse_date(args.from_) if args.from_ else None,
+        to=parse_date(args.to, end=True) if args.to else None,
+    )
+
+
+def output_format(requested: str | None) -> str:
+    if requested == "json":
+        return "json"
+    if requested in ("text", "table"):
+        return "text"
+    return "text" if sys.stdout.isatty() else "json"
+
+
+def fail(exc: QwenBotError, fmt: str) -> int:
+    sys.stderr.write(render_json.error(exc) + "\n" if fmt == "json" else render_text.error(exc))
+    return exc.exit_code
