@@ -31,11 +31,25 @@ class CliResult:
     def json(self) -> Any:
         return json.loads(self.stdout)
 
+    def errors(self) -> list[Any]:
+        """Every JSON document on stderr (errors are pretty-printed over several lines)."""
+        decoder = json.JSONDecoder()
+        found: list[Any] = []
+        text, pos = self.stderr, 0
+        while (start := text.find("{", pos)) >= 0:
+            try:
+                value, pos = decoder.raw_decode(text, start)
+            except ValueError:
+                pos = start + 1
+                continue
+            found.append(value)
+        return found
+
     def error(self) -> Any:
-        """The error JSON both CLIs print on stderr (the last JSON line there)."""
-        lines = [ln for ln in self.stderr.splitlines() if ln.startswith("{")]
-        assert lines, f"no JSON error on stderr for {self.args}: {self.stderr!r}"
-        return json.loads(lines[-1])
+        """The last JSON error on stderr."""
+        found = self.errors()
+        assert found, f"no JSON error on stderr for {self.args}: {self.stderr!r}"
+        return found[-1]
 
 
 def official_cli_path() -> Path | None:
