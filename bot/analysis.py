@@ -97,16 +97,17 @@ def analyse_summary(summary: Summary, *, today: date, previous: Payg | None = No
 
 
 def free_tier_findings(summary: Summary, *, today: date) -> list[Finding]:
-    out: list[Finding] = []
-    elapsed = max(1, (min(today, summary.period.end) - summary.period.start).days + 1)
+    """Used-up quotas always; burn rates only for a period running through today, and only when worth
+    saying (it runs out before it resets, or less than 20% is left)."""
+    out: list[FreeTierBurn] = []
+    current = summary.period.start <= today <= summary.period.end
+    elapsed = max(1, (today - summary.period.start).days + 1)
     for entry in summary.free_tier:
         quota = entry.quota
         if quota is None or quota.total <= 0:
             continue
-        used = quota.total - quota.remaining
-        remaining_pct = 100.0 - quota.used_pct
         resets = quota.reset_date.date() if quota.reset_date else None
-        if quota.remaining <= 0 or quota.status in ("exhaust", "expire"):
+        if quota.remaining <= 0 or quota.status == "exhaust":
             out.append(
                 FreeTierBurn(
                     entry.model_id,
@@ -121,26 +122,24 @@ def free_tier_findings(summary: Summary, *, today: date) -> list[Finding]:
                 )
             )
             continue
-        if used <= 0 or remaining_pct > 100.0 - 1e-9:
+        used = quota.total - quota.remaining
+        if not current or used <= 0 or quota.status == "expire":
             continue
         per_day = used / elapsed
         days_left = int((quota.remaining / per_day).to_integral_value(rounding=ROUND_HALF_UP))
         when: date | None = today + timedelta(days=days_left)
         if resets is not None and when is not None and when > resets:
             when = None
+        remaining_pct = 100.0 - quota.used_pct
+        if when is None and remaining_pct >= FREE_TIER_LOW_PCT:
+            continue
         out.append(
             FreeTierBurn(
                 entry.model_id, quota.remaining, quota.total, quota.unit, remaining_pct, per_day, when, resets
             )
         )
-    # the ones closest to running out first
-    out.sort(
-        key=lambda f: (
-            not isinstance(f, FreeTierBurn) or not f.exhausted,
-            f.remaining_pct if isinstance(f, FreeTierBurn) else 0.0,
-        )
-    )
-    return out
+    out.sort(key=lambda f: (not f.exhausted, f.remaining_pct, f.model_id))
+    return list(out)
 
 
 def coding_plan_findings(plan: CodingPlan) -> list[Finding]:

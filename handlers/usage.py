@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, Respond
 
@@ -36,7 +37,7 @@ class UsageHandler:
         owner = asker.owner
         if isinstance(command, grammar.UsageSummary):
             s = self._answers.summary(owner, command.period, today=today, fresh=fresh)
-            layout = layouts.summary(s.summary, fmt, today=today)
+            layout = layouts.summary(s.summary, fmt, now=self._clock.now())
             return figures.summary_message(
                 s.summary, s.findings, tz_name=tz_name, fetched_at=s.fetched_at, text_layout=layout
             )
@@ -71,7 +72,7 @@ class UsageHandler:
             models = self._answers.models_with_usage(asker.owner, today=today)
             return render.model_picker(models, block_id=f"{PICKER_BLOCK}:{text}")
         b = self._answers.breakdown(asker.owner, c.model, c.period, c.granularity, today=today, fresh=fresh)
-        layout = layouts.breakdown(b.breakdown, fmt, today=today)
+        layout = layouts.breakdown(b.breakdown, fmt, now=self._clock.now(), tz=ZoneInfo(tz_name))
         return figures.breakdown_message(
             b.breakdown, tz_name=tz_name, fetched_at=b.fetched_at, text_layout=layout
         )

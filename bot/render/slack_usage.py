@@ -125,7 +125,8 @@ def finding_text(f: Finding) -> str:
     if isinstance(f, FreeTierBurn):
         if f.exhausted:
             return f":red_circle: `{f.model_id}` free tier is used up; calls are billed pay-as-you-go."
-        pace = f"about {num(f.per_day or 0)} {f.unit}/day"
+        pace = f"about {num(round(f.per_day or 0)) if (f.per_day or 0) >= 10 else f'{f.per_day or 0:.2g}'}"
+        pace += f" {f.unit}/day"
         if f.exhausted_on is None:
             return (
                 f"`{f.model_id}` free tier: {pct(f.remaining_pct)} left; at {pace} it lasts until it resets."
