@@ -39,6 +39,7 @@ class AlertRule:
     firing: bool
     crossing: int
     last_value: str | None
+    checked_at: datetime | None = None
 
 
 def _subscription(row: RowMapping) -> Subscription:
@@ -153,6 +154,7 @@ def _rule(row: RowMapping) -> AlertRule:
         bool(row["firing"]),
         int(row["crossing"]),
         row["last_value"],
+        row["checked_at"],
     )
 
 
@@ -231,10 +233,12 @@ class AlertRuleStore:
             stmt = update(alert_rule).where(t.id == rule.id, t.firing.is_(True), t.crossing == rule.crossing)
             return bool(conn.execute(stmt.values(firing=False, last_value=value, checked_at=now)).rowcount)
 
-    def observe(self, rule: AlertRule, *, value: str, now: datetime) -> None:
+    def observe(self, rule: AlertRule, *, value: str | None, now: datetime) -> None:
+        values: dict[str, Any] = {"checked_at": now}
+        if value is not None:
+            values["last_value"] = value
         with self._engine.begin() as conn:
-            stmt = update(alert_rule).where(alert_rule.c.id == rule.id)
-            conn.execute(stmt.values(last_value=value, checked_at=now))
+            conn.execute(update(alert_rule).where(alert_rule.c.id == rule.id).values(**values))
 
 
 class HealthStore:

@@ -1,0 +1,139 @@
+"""Composition of the team features (digests, alerts, reminders, team accounts) on top of `Services`.
+
+`team_of(services)` builds them once per Services (kept in `services.extras["team"]`); `team_jobs()` gives
+the worker its digest, alert and reminder jobs. Slack clients for background posts never retry by
+themselves (bot.publish explains why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk import WebClient
+
+from bot.digest import DigestBuilder
+from bot.publish import SlackClients
+from bot.storage.delivery import Deliveries
+from bot.storage.team import alert_event, digest_run, reminder
+from bot.storage.team_store import AlertRuleStore, HealthStore, SubscriptionStore
+from bot.tracking import TrackingMonitor
+
+if TYPE_CHECKING:
+    from bot.app import Services
+    from bot.worker import Job
+
+
+class TeamSlackClients:
+    """SLACK_BOT_TOKEN for every team, else the OAuth installation's bot token; None when neither."""
+
+    def __init__(self, services: Services) -> None:
+        self._settings = services.settings
+        self._services = services
+        self._store: Any = None
+        self._static: WebClient | None = None
+        if self._settings.slack_bot_token is not None:
+            self._static = self._client(self._settings.slack_bot_token.get())
+
+    def _client(self, token: str) -> WebClient:
+        base_url = self._settings.slack_api_url.rstrip("/") + "/"
+        return WebClient(token=token, base_url=base_url, timeout=20, retry_handlers=[])
+
+    def for_team(self, team_id: str) -> WebClient | None:
+        if self._static is not None:
+            return self._static
+        if self._store is None:
+            from bot.app import installation_store
+
+            self._store = installation_store(self._services)
+        if self._store is None:
+            return None
+        bot = self._store.find_bot(enterprise_id=None, team_id=team_id)
+        return self._client(bot.bot_token) if bot is not None else None
+
+
+@dataclass
+class Team:
+    subscriptions: SubscriptionStore
+    alert_rules: AlertRuleStore
+    health: HealthStore
+    runs: Deliveries
+    alert_events: Deliveries
+    reminders: Deliveries
+    builder: DigestBuilder
+    tracking: TrackingMonitor
+    slack: SlackClients
+    catchup: timedelta
+    configured_admins: frozenset[str] = frozenset()
+
+    def admins_for(self, team_id: str, account: str) -> Iterable[str]:
+        """Who hears about a broken team account: QWEN_BOT_ADMINS, its linker, its subscribers."""
+        yield from self.configured_admins
+        row = self.health.get(team_id, account)
+        if row is not None and row["linked_by"]:
+            yield str(row["linked_by"])
+        for sub in self.subscriptions.active(team_id=team_id):
+            if sub.account == account:
+                yield sub.created_by
+        for rule in self.alert_rules.active(team_id=team_id):
+            if rule.account == account:
+                yield rule.created_by
+
+
+def team_of(services: Services) -> Team:
+    existing = services.extras.get("team")
+    if isinstance(existing, Team):
+        return existing
+    engine = services.engine
+    slack = services.extras.get("team_slack") or TeamSlackClients(services)
+    health = HealthStore(engine=engine)
+    team = Team(
+        subscriptions=SubscriptionStore(engine=engine),
+        alert_rules=AlertRuleStore(engine=engine),
+        health=health,
+        runs=Deliveries(engine=engine, table=digest_run),
+        alert_events=Deliveries(engine=engine, table=alert_event),
+        reminders=Deliveries(engine=engine, table=reminder),
+        builder=DigestBuilder(
+            client=services.client,
+            usage=services.usage,
+            credentials=services.credentials,
+            clock=services.clock,
+        ),
+        tracking=TrackingMonitor(health=health, slack=slack, admins_for=lambda t, a: ()),
+        slack=slack,
+        catchup=timedelta(hours=services.settings.digest_catchup_hours),
+        configured_admins=services.settings.admins,
+    )
+    team.tracking = TrackingMonitor(health=health, slack=slack, admins_for=team.admins_for)
+    services.extras["team"] = team
+    return team
+
+
+def team_jobs(services: Services, worker_id: str) -> list[Job]:
+    from bot.alerts import AlertJob
+    from bot.digest_job import DigestJob
+    from bot.reminders import ReminderJob
+
+    team = team_of(services)
+    return [
+        DigestJob(
+            subscriptions=team.subscriptions,
+            runs=team.runs,
+            builder=team.builder,
+            slack=team.slack,
+            tracking=team.tracking,
+            worker_id=worker_id,
+            catchup=team.catchup,
+        ),
+        AlertJob(team=team, usage=services.usage, clock=services.clock, worker_id=worker_id),
+        ReminderJob(
+            credentials_engine=services.engine,
+            credentials=services.credentials,
+            reminders=team.reminders,
+            slack=team.slack,
+            worker_id=worker_id,
+        ),
+    ]
