@@ -198,7 +198,8 @@ class Gateway:
         rows = as_list(data.get("Data"))
         items = tuple(i for i in (parse_data.consume_item(as_dict(r)) for r in rows) if i is not None)
         total = data.get("TotalCount")
-        total_count = int(total) if isinstance(total, int | float | str) and str(total).isdigit() else None
+        text = str(total) if isinstance(total, int | float | str) else ""
+        total_count = int(text) if text.isascii() and text.isdigit() else None
         return ConsumePage(items=items, row_count=len(rows), total_count=total_count)
 
     def consume_summary(
