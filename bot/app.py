@@ -258,7 +258,7 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
     elif s.slack_bot_token is not None:
         token = s.slack_bot_token.get()
         client = WebClient(token=token, base_url=base_url)
-        app = App(**common, token=token, client=client, token_verification_enabled=token_verification)
+        app = App(**common, client=client, token_verification_enabled=token_verification)
     else:
         raise ConfigError("Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID + SLACK_CLIENT_SECRET")
     app.middleware(request_id_middleware)

@@ -29,7 +29,9 @@ class Stack:
     services: Services
     clock: FixedClock
 
-    def wait_ephemeral(self, user: str, predicate: Callable[[Message], bool], timeout: float = 8.0) -> Message:
+    def wait_ephemeral(
+        self, user: str, predicate: Callable[[Message], bool], timeout: float = 8.0
+    ) -> Message:
         def found() -> Message | None:
             for message in reversed(self.slack.ephemerals(user)):
                 if predicate(message):
