@@ -1,0 +1,200 @@
+"""Digest job against the simulator and the local Slack Web API over real HTTP, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot.app import Services, build_services
+from bot.clock import FixedClock
+from bot.digest_job import DigestJob
+from bot.localslack import GENERAL, FakeSlack
+from bot.periods import DateRange
+from bot.publish import StaticSlackClients
+from bot.qwencloud.models import DeviceCredentials, QwenUser
+from bot.render.slack_usage import money
+from bot.schedule import Schedule
+from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.storage.owner import Owner
+from bot.team import Team, team_of
+
+NOW = datetime(2026, 4, 13, 9, 5, tzinfo=UTC)  # a Monday, 5 minutes after the 09:00 slot
+TOKEN = "xoxb-digest-test"
+MONDAY_9 = Schedule("weekly", 0, time(9, 0), "UTC")
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatorHandle]:
+    with start_simulator(now=NOW) as handle:
+        yield handle
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack.start(signing_secret="s", bot_token=TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def services(make_settings, db_url: str, sim: SimulatorHandle, slack: FakeSlack) -> Iterator[Services]:  # type: ignore[no-untyped-def]
+    from bot.storage.migrate import upgrade
+
+    upgrade(db_url)
+    settings = make_settings(
+        database_url=db_url,
+        api_endpoint=sim.url,
+        auth_endpoint=sim.url,
+        model_map_url=sim.url + "/cdn/model-mapping",
+    )
+    built = build_services(settings, clock=FixedClock(NOW))
+    built.extras["team_slack"] = StaticSlackClients(token=TOKEN, base_url=slack.api_url)
+    yield built
+    built.close()
+
+
+def link_account(services: Services, sim: SimulatorHandle, team_id: str, name: str = "prod") -> None:
+    creds = DeviceCredentials(sim.issue_token(), NOW + timedelta(days=30), QwenUser("u1", "ops@x.test", None))
+    services.credentials.put(Owner.team_account(team_id, name), creds)
+
+
+def job(services: Services, worker: str, catchup: timedelta = timedelta(hours=12)) -> DigestJob:
+    team = team_of(services)
+    return DigestJob(
+        subscriptions=team.subscriptions,
+        runs=team.runs,
+        builder=team.builder,
+        slack=team.slack,
+        tracking=team.tracking,
+        worker_id=worker,
+        catchup=catchup,
+    )
+
+
+def subscribe(team: Team, team_id: str, schedule: Schedule = MONDAY_9) -> int:
+    sub = team.subscriptions.add(
+        team_id=team_id,
+        channel_id=GENERAL,
+        account="prod",
+        schedule=schedule,
+        created_by="U_ADMIN",
+        now=NOW - timedelta(days=10),
+    )
+    return sub.id
+
+
+def test_one_digest_with_chart_and_cli_figures(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    team_id = slack.ws.team_id
+    link_account(services, sim, team_id)
+    subscribe(team_of(services), team_id)
+    assert job(services, "w1").run_due(NOW) == 1
+    assert job(services, "w2").run_due(NOW) == 0
+    assert job(services, "w1").run_due(NOW + timedelta(hours=1)) == 0
+    [message] = slack.messages(GENERAL)
+    # the same figures as `usage payg --from 2026-04-06 --to 2026-04-12`
+    token = services.credentials.get(Owner.team_account(team_id, "prod")).access_token  # type: ignore[union-attr]
+    payg = services.usage.payg(token, DateRange(datetime(2026, 4, 6).date(), datetime(2026, 4, 12).date()))
+    assert money(payg.total_cost) in message.text
+    assert "Weekly QwenCloud spend · prod" in message.text
+    [image] = [b for b in message.blocks if b["type"] == "image"]
+    data = slack.file_bytes(image["slack_file"]["id"])
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    texts = repr(message.blocks)
+    assert "Analysis" in texts and "Top models" in texts
+    row = team_of(services).runs.find({"subscription_id": 1, "period_start": datetime(2026, 4, 6).date()})
+    assert row is not None and row["state"] == "posted" and row["message_ts"] == message.ts
+
+
+def test_no_files_write_falls_back_to_a_sparkline(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    link_account(services, sim, slack.ws.team_id)
+    subscribe(team_of(services), slack.ws.team_id)
+    slack.faults.slack_error("files.getUploadURLExternal", "missing_scope")
+    assert job(services, "w1").run_due(NOW) == 1
+    [message] = slack.messages(GENERAL)
+    assert not [b for b in message.blocks if b["type"] == "image"]
+    assert "Daily spend" in repr(message.blocks) and any(ch in repr(message.blocks) for ch in "▁▂▃▄▅▆▇█")
+
+
+def test_429_is_retried_after_retry_after_never_lost_never_duplicated(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    link_account(services, sim, slack.ws.team_id)
+    subscribe(team_of(services), slack.ws.team_id)
+    slack.faults.rate_limit("chat.postMessage", retry_after=120, times=1)
+    assert job(services, "w1").run_due(NOW) == 1
+    assert slack.messages(GENERAL) == []
+    assert job(services, "w2").run_due(NOW + timedelta(seconds=119)) == 0
+    assert job(services, "w2").run_due(NOW + timedelta(seconds=120)) == 1
+    assert len(slack.messages(GENERAL)) == 1
+    assert job(services, "w1").run_due(NOW + timedelta(hours=2)) == 0
+    assert len(slack.messages(GENERAL)) == 1
+
+
+def test_unknown_outcome_is_failed_not_duplicated(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    link_account(services, sim, slack.ws.team_id)
+    subscribe(team_of(services), slack.ws.team_id)
+    slack.faults.server_error("chat.postMessage", status=500)
+    job(services, "w1").run_due(NOW)
+    for minutes in (10, 60, 300):
+        job(services, "w2").run_due(NOW + timedelta(minutes=minutes))
+    assert slack.messages(GENERAL) == []
+    row = team_of(services).runs.find({"subscription_id": 1, "period_start": datetime(2026, 4, 6).date()})
+    assert row is not None and row["state"] == "failed" and "unknown" in row["error"]
+
+
+def test_catch_up_within_window_and_skip_after(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    link_account(services, sim, slack.ws.team_id)
+    subscribe(team_of(services), slack.ws.team_id)
+    assert job(services, "w1", timedelta(hours=6)).run_due(NOW + timedelta(hours=6, minutes=30)) == 0
+    assert slack.messages(GENERAL) == []
+    assert job(services, "w1", timedelta(hours=6)).run_due(NOW + timedelta(hours=5)) == 1
+    assert len(slack.messages(GENERAL)) == 1
+
+
+def test_dead_claim_is_taken_over_after_the_lease(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    link_account(services, sim, slack.ws.team_id)
+    subscribe(team_of(services), slack.ws.team_id)
+    runs = team_of(services).runs
+    key = {"subscription_id": 1, "period_start": datetime(2026, 4, 6).date()}
+    assert runs.create(key, worker_id="killed", now=NOW, extra={"occurrence": NOW - timedelta(minutes=5)})
+    assert job(services, "w2").run_due(NOW + timedelta(minutes=1)) == 0  # lease still held
+    assert slack.messages(GENERAL) == []
+    assert job(services, "w2").run_due(NOW + timedelta(minutes=6)) == 1
+    assert len(slack.messages(GENERAL)) == 1
+
+
+def test_expired_team_login_tells_admins_once_and_posts_nothing(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    team_id = slack.ws.team_id
+    creds = DeviceCredentials(sim.issue_token(), NOW - timedelta(minutes=1), QwenUser("u1", None, None))
+    services.credentials.put(Owner.team_account(team_id, "prod"), creds)
+    subscribe(team_of(services), team_id)
+    from bot.localslack import ADMIN
+
+    team_of(services).subscriptions.add(
+        team_id=team_id,
+        channel_id=GENERAL,
+        account="prod",
+        schedule=Schedule("monthly", 1, time(0, 0), "UTC"),
+        created_by=ADMIN,
+        now=NOW - timedelta(days=60),
+    )
+    job(services, "w1").run_due(NOW)
+    job(services, "w1").run_due(NOW + timedelta(hours=1))
+    assert slack.messages(GENERAL) == []
+    notices = [m for m in slack.dms(ADMIN) if "Tracking of team account *prod* stopped" in m.text]
+    assert len(notices) == 1
+    assert Decimal(1) > 0
