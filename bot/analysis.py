@@ -76,14 +76,19 @@ Finding = FreeTierBurn | CodingWindowNearLimit | PaygChange | TopModel | MonthEn
 
 
 def previous_period(rng: DateRange) -> DateRange:
-    """The equal period before: the previous month (to the same day) for months, else shifted by n days."""
+    """The equal period before: whole months -> the same number of whole months before (a quarter -> the
+    previous quarter); a month so far -> the previous month to the same day; else shifted by n days."""
     start, end = rng.start, rng.end
-    if start.day == 1 and start.year == end.year and start.month == end.month:
-        prev_end_of_month = start - timedelta(days=1)
-        prev_start = prev_end_of_month.replace(day=1)
-        if end.day == calendar.monthrange(end.year, end.month)[1]:
-            return DateRange(prev_start, prev_end_of_month)
-        return DateRange(prev_start, prev_start.replace(day=min(end.day, prev_end_of_month.day)))
+    month_end = end.day == calendar.monthrange(end.year, end.month)[1]
+    if start.day == 1 and month_end:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        prev_end = start - timedelta(days=1)
+        index = prev_end.year * 12 + prev_end.month - months  # zero-based month count of the first month
+        return DateRange(date(index // 12, index % 12 + 1, 1), prev_end)
+    if start.day == 1 and (start.year, start.month) == (end.year, end.month):
+        prev_start = (start - timedelta(days=1)).replace(day=1)
+        last = calendar.monthrange(prev_start.year, prev_start.month)[1]
+        return DateRange(prev_start, prev_start.replace(day=min(end.day, last)))
     days = (end - start).days + 1
     return DateRange(start - timedelta(days=days), start - timedelta(days=1))
 
