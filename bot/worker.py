@@ -67,7 +67,10 @@ class LoginPollJob:
 
 
 def default_jobs(services: Services, worker_id: str) -> list[Job]:
-    return [LoginPollJob(pending=services.pending_logins, login=services.login, worker_id=worker_id)]
+    from bot.team import team_jobs  # digests, alerts, expiry reminders
+
+    login = LoginPollJob(pending=services.pending_logins, login=services.login, worker_id=worker_id)
+    return [login, *team_jobs(services, worker_id)]
 
 
 class Worker:

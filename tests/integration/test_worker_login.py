@@ -48,9 +48,9 @@ def test_worker_completes_an_approved_login_and_notifies(
     services.login.set_notifier(notified.append)
     view = services.login.start(ALICE, "personal", NotifyTarget(response_url="https://hooks.example/1"))
     worker = Worker(services, worker_id="w1")
-    assert worker.run_once(clock.now()) == {"login_poll": 0}  # not due before Interval
+    assert worker.run_once(clock.now())["login_poll"] == 0  # not due before Interval
     clock.advance(timedelta(seconds=2))
-    assert worker.run_once(clock.now()) == {"login_poll": 1}
+    assert worker.run_once(clock.now())["login_poll"] == 1
     assert notified == [] and _polls(sim) == 1
     sim.approve()
     clock.advance(timedelta(seconds=2))
@@ -78,7 +78,7 @@ def test_state_survives_a_restart(
     try:
         assert second.login.start(ALICE).verification_url == view.verification_url  # same link after restart
         clock.advance(timedelta(seconds=2))
-        assert Worker(second, worker_id="w2").run_once(clock.now()) == {"login_poll": 1}
+        assert Worker(second, worker_id="w2").run_once(clock.now())["login_poll"] == 1
         assert second.credentials.get(ALICE) is not None
     finally:
         second.close()
@@ -95,10 +95,10 @@ def test_slow_down_and_denial_through_the_worker(
     row = services.pending_logins.get(view.id)
     assert row is not None and row.interval == 7
     clock.advance(timedelta(seconds=6))
-    assert worker.run_once(clock.now()) == {"login_poll": 0}  # slowed down: not due yet
+    assert worker.run_once(clock.now())["login_poll"] == 0  # slowed down: not due yet
     sim.deny()
     clock.advance(timedelta(seconds=1))
-    assert worker.run_once(clock.now()) == {"login_poll": 1}
+    assert worker.run_once(clock.now())["login_poll"] == 1
     assert services.pending_logins.get(view.id).status == "denied"  # type: ignore[union-attr]
     assert services.credentials.get(ALICE) is None
 
