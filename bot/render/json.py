@@ -174,10 +174,8 @@ def error_dict(error: QwenBotError) -> Json:
         if error.hint:
             body["hint"] = error.hint
         return {"error": body}
+    # No "model" key: the official MODEL_NOT_FOUND error does not set one.
     body = {"code": error.code, "message": error.message}
-    model = getattr(error, "model", None)
-    if model:
-        body["model"] = model
     if error.hint:
         body["hint"] = error.hint
     body["exit_code"] = error.exit_code
