@@ -1,0 +1,101 @@
+"""`qwen-bot serve` as a new user runs it: a real process on PORT, configured only by the environment.
+Killed in the middle of a login and started again, it still completes the login and says so privately."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+
+from bot.localslack import GENERAL, MEMBER, FakeSlack
+from bot.simulator.server import SimulatorHandle, start_simulator
+from tests.scenario.conftest import BOT_TOKEN, NOW, SIGNING_SECRET
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def outside() -> Iterator[tuple[SimulatorHandle, FakeSlack]]:
+    sim = start_simulator(now=NOW, device_interval=1)
+    slack = FakeSlack.start(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN)
+    try:
+        yield sim, slack
+    finally:
+        slack.stop()
+        sim.stop()
+
+
+def _env(sim: SimulatorHandle, slack: FakeSlack, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "QWEN", "DATABASE_URL"))}
+    env.update(
+        QWENCLOUD_API_ENDPOINT=sim.url,
+        QWENCLOUD_AUTH_ENDPOINT=sim.url,
+        QWENCLOUD_MODEL_MAP_URL=sim.url + "/cdn/model-mapping",
+        SLACK_API_URL=slack.api_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        QWEN_BOT_DATA_DIR=str(data_dir),
+        QWEN_BOT_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        QWEN_BOT_NOW=NOW.isoformat(),
+        PORT="0",
+    )
+    return env
+
+
+def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.startswith("LISTENING "), line
+    return proc, int(line.split()[1])
+
+
+def _stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> None:
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_serve_survives_a_kill_mid_login(outside: tuple[SimulatorHandle, FakeSlack], tmp_path: Path) -> None:
+    sim, slack = outside
+    env = _env(sim, slack, tmp_path / "data")
+    proc, port = _serve(env)
+    try:
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+        slack.bot_url = f"http://127.0.0.1:{port}/slack/events"
+        reply = slack.slash(MEMBER, GENERAL, "login")
+        assert reply.status == 200 and reply.elapsed < 3.0
+        slack.wait_for(lambda: [m for m in slack.ephemerals(MEMBER) if "Open QwenCloud" in repr(m.blocks)])
+    finally:
+        _stop(proc, signal.SIGKILL)  # killed mid-login
+    sim.approve()
+    proc, port = _serve(env)
+    try:
+        done = slack.wait_for(
+            lambda: [m for m in slack.ephemerals(MEMBER) + slack.dms(MEMBER) if "Logged in" in m.text],
+            timeout=15,
+        )
+        assert done
+        files = [tmp_path / "data" / f"qwen-bot.db{suffix}" for suffix in ("", "-wal", "-journal")]
+        db = b"".join(f.read_bytes() for f in files if f.exists())
+        issued = list(sim.state.tokens)
+        assert len(issued) == 1
+        assert issued[0].encode() not in db  # no token in clear in the database file
+    finally:
+        _stop(proc)
