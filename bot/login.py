@@ -114,6 +114,12 @@ class LoginService:
             notify=notify or NotifyTarget(),
             now=now,
         )
+        winner = self._pending.get_active_for_owner(
+            owner, now=now, purpose=purpose, account_name=account_name
+        )
+        if winner is not None and winner.id != row.id:  # a concurrent start got there first: one link only
+            self._pending.supersede(row, now=now)
+            return _view(winner, reused=True)
         log.info("device flow %s started for %s (%s)", row.id, owner.team_id, purpose)
         return _view(row, reused=False)
 

@@ -6,6 +6,7 @@ migration; `upgrade()` applies whatever is pending.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -143,11 +144,18 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _create_private_file(Path(parsed.database).expanduser())
         engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(parsed, pool_pre_ping=True, future=True)
+
+
+def _create_private_file(path: Path) -> None:
+    """The SQLite file holds ciphertexts only, but still: readable by its owner alone (mode 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -145,11 +145,27 @@ class PendingLoginStore:
     def get_active_for_owner(
         self, owner: Owner, *, now: datetime, purpose: Purpose = "personal", account_name: str = ""
     ) -> PendingLogin | None:
-        """The still-pending, unexpired login of this owner and purpose (a second /qwen login reuses it)."""
-        row = self.latest_for_owner(owner, purpose, account_name)
-        if row is None or row.status != "pending" or row.expires_at <= now:
-            return None
-        return row
+        """The oldest still-pending, unexpired login of this owner and purpose (a second start reuses it)."""
+        query = (
+            select(pending_login)
+            .where(t.team_id == owner.team_id, t.user_id == owner.user_id, t.purpose == purpose)
+            .where(t.account_name == account_name, t.status == "pending", t.expires_at > now)
+            .order_by(t.created_at, t.id)
+            .limit(1)
+        )
+        with self._engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return None if row is None else self._load(row)
+
+    def supersede(self, row: PendingLogin, *, now: datetime) -> bool:
+        """End a duplicate flow that lost a concurrent start to an older one (status failed)."""
+        with self._engine.begin() as conn:
+            changed = conn.execute(
+                update(pending_login)
+                .where(t.id == row.id, t.status == "pending")
+                .values(status="failed", finished_at=now, lease_owner=None, lease_until=None)
+            ).rowcount
+        return changed == 1
 
     # -- leasing
     def claim_due(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import stat
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -174,7 +175,7 @@ def test_sqlite_directory_is_created(tmp_path: Path) -> None:
     eng = make_engine(f"sqlite:///{tmp_path}/a/b/c.db")
     upgrade(eng)
     eng.dispose()
-    assert (tmp_path / "a" / "b" / "c.db").exists()
+    assert stat.S_IMODE((tmp_path / "a" / "b" / "c.db").stat().st_mode) == 0o600
 
 
 @pytest.mark.postgres

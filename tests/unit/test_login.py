@@ -228,3 +228,28 @@ def test_a_failing_notifier_does_not_break_the_state_machine(world: World) -> No
     world.client.answers = [DevicePoll("access_denied")]
     assert world.poll_due().kind == "denied"  # type: ignore[union-attr]
     assert world.row().status == "denied"
+
+
+def test_concurrent_starts_converge_on_one_link(world: World) -> None:
+    import threading
+
+    barrier = threading.Barrier(2)
+    original = world.client.start_device_flow
+
+    def slow_start(**kwargs: str) -> DeviceCode:
+        code = original(**kwargs)
+        barrier.wait(timeout=10)  # both flows are opened before either is stored
+        return code
+
+    world.client.start_device_flow = slow_start  # type: ignore[method-assign]
+    views: list[Any] = []
+    threads = [threading.Thread(target=lambda: views.append(world.login.start(ALICE))) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=20)
+    assert world.client.started == 2 and len(views) == 2
+    assert views[0].verification_url == views[1].verification_url
+    assert sorted(v.reused for v in views) == [False, True]
+    active = world.pending.get_active_for_owner(ALICE, now=world.clock.now())
+    assert active is not None and active.id == views[0].id
