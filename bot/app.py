@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -138,6 +139,7 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
     def __init__(self, *, client_id: str, engine: Engine, crypto: Crypto) -> None:
         super().__init__(client_id=client_id, engine=engine)
         self._crypto = crypto
+        self._local = threading.local()
         for table in (self.installations, self.bots):
             for name in self.TOKENS:
                 if name in table.c:
@@ -160,10 +162,14 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
         return obj
 
     def save(self, installation: Installation) -> None:
-        super().save(self._sealed(installation))
+        self._local.presealed = True  # Bolt's save() hands the (already sealed) bot to save_bot()
+        try:
+            super().save(self._sealed(installation))
+        finally:
+            self._local.presealed = False
 
     def save_bot(self, bot: Bot) -> None:
-        super().save_bot(self._sealed(bot))
+        super().save_bot(bot if getattr(self._local, "presealed", False) else self._sealed(bot))
 
     def find_bot(self, **kwargs: Any) -> Bot | None:
         return cast("Bot | None", self._opened(super().find_bot(**kwargs)))
