@@ -18,7 +18,6 @@ from bot.render.slack_usage import money
 from bot.storage.owner import Owner
 from tests.scenario.conftest import NOW, Stack, has_text
 
-TEAM = "T_LOCAL"
 MARCH = DateRange(date(2026, 3, 1), date(2026, 3, 31))
 
 
@@ -214,3 +213,20 @@ def test_unparseable_gets_usage_text_in_the_ack(stack: Stack) -> None:
 def test_healthz(stack: Stack) -> None:
     resp = httpx.get(stack.bot.url + "/healthz")
     assert resp.status_code == 200 and resp.json() == {"ok": True}
+
+
+def test_app_home_and_direct_messages_point_at_the_command(stack: Stack) -> None:
+    assert stack.slack.open_home(MEMBER).status == 200
+    view = stack.slack.wait_for(lambda: stack.slack.home(MEMBER))
+    assert "Usage: /qwen" in json.dumps(view.payload if hasattr(view, "payload") else view.__dict__)
+    assert stack.slack.dm(MEMBER, "how much did I spend?").status == 200
+    reply = stack.slack.wait_for(lambda: [m for m in stack.slack.dms(MEMBER) if m.bot_id])
+    assert "Use /qwen" in reply[-1].text
+
+
+def test_help_and_version_answer_in_the_ack_without_calling_slack(stack: Stack) -> None:
+    stack.slack.clear_calls()
+    assert "Usage: /qwen" in stack.slack.slash(MEMBER, GENERAL, "help").body
+    assert "qwen-usage-bot" in stack.slack.slash(MEMBER, GENERAL, "version").body
+    time.sleep(0.3)
+    assert [c.method for c in stack.slack.calls()] == []
