@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from bot.localslack.faults import Call, Faults
 from bot.localslack.responses import Interactions
-from bot.localslack.sender import BotReply, Sender
+from bot.localslack.sender import BotReply, Sender, Sent
 from bot.localslack.server import LocalSlackServer
 from bot.localslack.state import Message, User, View, Workspace
 
@@ -163,6 +163,11 @@ class FakeSlack:
     def calls(self, method: str | None = None) -> list[Call]:
         with self.server.calls_lock:
             return [c for c in self.server.calls if method is None or c.method == method]
+
+    def sent(self, kind: str | None = None) -> list[Sent]:
+        """Requests made to the bot (kind: slash_command, block_actions, view_submission, event_callback…)."""
+        with self.ws.lock:
+            return [s for s in self.sender.sent if kind is None or s.kind == kind]
 
     def clear_calls(self) -> None:
         with self.server.calls_lock:

@@ -20,6 +20,17 @@ JSON = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class Sent:
+    """One request made to the bot: kind is slash_command, block_actions, view_submission, event_callback,
+    url_verification or raw; body is the form (slash) or the JSON payload."""
+
+    kind: str
+    body: JSON
+    reply: BotReply
+    at: float
+
+
+@dataclass(frozen=True)
 class BotReply:
     """What the bot answered (the ack): HTTP status, raw body, parsed JSON body when there is one."""
 
@@ -51,6 +62,7 @@ class Sender:
         self.signing_secret, self.bot_url, self.ack_timeout = signing_secret, bot_url, ack_timeout
         self.payloads = Payloads(ws, interactions, base_url)
         self._http = httpx.Client(timeout=ack_timeout)
+        self.sent: list[Sent] = []
 
     def close(self) -> None:
         self._http.close()
@@ -71,10 +83,20 @@ class Sender:
         return BotReply(resp.status_code, resp.text, elapsed, error)
 
     def send_form(self, form: dict[str, str], **kw: Any) -> BotReply:
-        return self.send(urlencode(form), "application/x-www-form-urlencoded", **kw)
+        reply = self.send(urlencode(form), "application/x-www-form-urlencoded", **kw)
+        body: JSON = json.loads(form["payload"]) if "payload" in form else dict(form)
+        self._log("slash_command" if "command" in form else str(body.get("type")), body, reply)
+        return reply
 
     def send_json(self, payload: JSON, **kw: Any) -> BotReply:
-        return self.send(json.dumps(payload), "application/json", **kw)
+        reply = self.send(json.dumps(payload), "application/json", **kw)
+        self._log(str(payload.get("type")), payload, reply)
+        return reply
+
+    def _log(self, kind: str, body: JSON, reply: BotReply) -> None:
+        with self.ws.lock:
+            self.sent.append(Sent(kind, body, reply, time.time()))
+            self.ws.touch()
 
     # ---- slash commands ----------------------------------------------------------------------------
     def slash(self, user: str, channel: str, text: str, *, command: str = "/qwen") -> BotReply:

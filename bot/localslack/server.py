@@ -6,6 +6,7 @@ import email.parser
 import email.policy
 import json
 import logging
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -87,6 +88,10 @@ class Handler(BaseHTTPRequestHandler):
     server: LocalSlackServer
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms delayed-ACK stalls
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("localslack: " + format, *args)
 
@@ -137,6 +142,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_json(200, {"ok": True})
             else:
                 self.send_json(404, {"ok": False, "error": "not_found"})
+        except (BrokenPipeError, ConnectionResetError):  # the client went away (a closed page)
+            self.close_connection = True
         except Exception:  # a broken request must not kill the server thread
             log.exception("localslack: %s %s failed", verb, path)
             self.send_json(500, {"ok": False, "error": "fatal_error"})
