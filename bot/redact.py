@@ -13,6 +13,10 @@ MASK = "***"
 
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
 _QUERY_SECRET = re.compile(r"(?i)([?&](?:" + "|".join(sorted(SECRET_PARAMS)) + r")=)[^&#\s\"']*")
+# The same names in free text (a server echoing a request), except the ambiguous `code`.
+_TEXT_SECRET = re.compile(
+    r"(?i)\b((?:token|code_verifier|client_secret|access_token|refresh_token)=)[^&#\s\"']*"
+)
 # Slack tokens look like xoxb-..., xoxp-..., xapp-...; mask them wherever they appear.
 _SLACK_TOKEN = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
 _JSON_SECRET = re.compile(
@@ -37,5 +41,6 @@ def redact_text(text: str) -> str:
     """Free text with bearer tokens, secret query values, Slack tokens and secret JSON fields masked."""
     text = _BEARER.sub(lambda m: m.group(1) + MASK, text)
     text = _QUERY_SECRET.sub(lambda m: m.group(1) + MASK, text)
+    text = _TEXT_SECRET.sub(lambda m: m.group(1) + MASK, text)
     text = _SLACK_TOKEN.sub(lambda m: m.group(1) + "-" + MASK, text)
     return _JSON_SECRET.sub(lambda m: m.group(1) + MASK, text)
