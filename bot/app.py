@@ -28,10 +28,12 @@ from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.login import LoginOutcome, LoginService
-from bot.logs import configure_logging, request_id_middleware
+from bot.logs import configure_logging, context_executor, request_id_middleware
+from bot.metrics import get_metrics, metrics_wsgi_app, pending_login_count
 from bot.qwencloud.client import QwenCloudClient
 from bot.render import slack as render_slack
 from bot.storage.app_state import AppStateStore
+from bot.storage.cache import DbCache
 from bot.storage.credentials import CredentialStore
 from bot.storage.crypto import Crypto
 from bot.storage.db import is_sqlite, make_engine, safe_url
@@ -90,6 +92,7 @@ def build_services(
     keys = load_keys(settings)
     crypto = keys.crypto()
     http = httpx.Client(transport=transport, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+    get_metrics().instrument_http(http)
     client = QwenCloudClient(
         http=http,
         api_endpoint=settings.api_endpoint,
@@ -115,7 +118,11 @@ def build_services(
         credentials=credentials,
         pending_logins=pending,
         login=login,
-        usage=UsageService(client=client, clock=clock),
+        usage=UsageService(
+            client=client,
+            clock=clock,
+            cache=DbCache(engine=engine, clock=clock, ttl_seconds=settings.cache_ttl_seconds),
+        ),
     )
 
 
@@ -246,6 +253,7 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
     common: dict[str, Any] = {
         "signing_secret": s.slack_signing_secret.get(),
         "logger": logging.getLogger("bot.slack"),
+        "listener_executor": context_executor(),  # lazy listeners keep the request id
     }
     store = installation_store(services)
     if store is not None and s.slack_client_id and s.slack_client_secret:
@@ -273,14 +281,17 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
     return app
 
 
-def wsgi_app(app: App) -> WSGIApp:
-    """Bolt's WSGI adapter (POST /slack/events, OAuth pages) with GET /healthz in front."""
+def wsgi_app(app: App, *, metrics: WSGIApp | None = None) -> WSGIApp:
+    """Bolt's WSGI adapter (POST /slack/events, OAuth pages) with GET /healthz and GET /metrics in front."""
     bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+    prometheus = metrics or metrics_wsgi_app()
 
     def application(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"ok":true}']
+        if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
+            return prometheus(environ, start_response)
         result: Iterable[bytes] = bolt(environ, start_response)
         return result
 
@@ -291,7 +302,11 @@ def wsgi() -> WSGIApp:
     """gunicorn 'bot.app:wsgi()': settings from the environment -> services -> Bolt app -> WSGI callable."""
     settings = Settings.from_env()
     configure_logging(settings)
-    return wsgi_app(build_app(build_services(settings)))
+    services = build_services(settings)
+    metrics = metrics_wsgi_app(
+        settings.prometheus_multiproc_dir, pending_count=pending_login_count(services.engine)
+    )
+    return wsgi_app(build_app(services), metrics=metrics)
 
 
 def socket_mode(app: App, services: Services) -> SocketModeHandler:

@@ -145,6 +145,20 @@ def exposition_registry(multiproc_dir: str | None = None) -> CollectorRegistry:
     return get_metrics().registry
 
 
+def pending_login_count(engine: Any) -> Callable[[], int]:
+    """A `pending_count` for `metrics_wsgi_app`: logins still waiting, counted in the shared database."""
+    from sqlalchemy import func, select
+
+    from bot.storage.db import pending_login
+
+    def count() -> int:
+        query = select(func.count()).select_from(pending_login).where(pending_login.c.status == "pending")
+        with engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    return count
+
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.qwencloud.models import DeviceCredentials, QwenUser
+from bot.storage.cache import drop_cached
 from bot.storage.crypto import Crypto
 from bot.storage.db import credential
 from bot.storage.owner import TEAM_ACCOUNT_PREFIX, Owner
@@ -55,6 +56,7 @@ class CredentialStore:
             "updated_at": now,
         }
         with self._engine.begin() as conn:
+            drop_cached(conn, owner)  # a new login may be another QwenCloud account: no stale results
             changed = conn.execute(update(credential).where(*_match(owner)).values(**values)).rowcount
         if not changed:
             try:
@@ -73,6 +75,7 @@ class CredentialStore:
 
     def delete(self, owner: Owner) -> bool:
         with self._engine.begin() as conn:
+            drop_cached(conn, owner)  # logout: cached results go with the credential
             return bool(conn.execute(delete(credential).where(*_match(owner))).rowcount)
 
     def list_for_team(self, team_id: str, prefix: str = TEAM_ACCOUNT_PREFIX) -> list[StoredCredential]:
