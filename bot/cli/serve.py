@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
 from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
@@ -17,6 +18,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.config import Settings
+from bot.errors import ConfigError
 
 log = logging.getLogger("bot.serve")
 
@@ -106,10 +108,19 @@ def run(args: argparse.Namespace) -> int:
     from bot.app import build_services
     from bot.logs import configure_logging
 
-    settings = Settings.from_env()
-    configure_logging(settings)
-    services = build_services(settings)
-    handle = start(services, host=args.host, port=args.port, worker=not args.no_worker)
+    try:
+        settings = Settings.from_env()
+        configure_logging(settings)
+        services = build_services(settings)
+    except ConfigError as exc:
+        print(f"qwen-bot serve: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    try:
+        handle = start(services, host=args.host, port=args.port, worker=not args.no_worker)
+    except ConfigError as exc:
+        services.close()
+        print(f"qwen-bot serve: {exc.message}", file=sys.stderr)
+        return exc.exit_code
     print(f"LISTENING {handle.port}", flush=True)
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

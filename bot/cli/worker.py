@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import sys
 import threading
 from datetime import datetime
 from typing import Any
@@ -43,10 +44,14 @@ def run(args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
     from bot.worker import Worker
 
-    settings = Settings.from_env()
-    configure_logging(settings)
-    now = _instant(args.now)
-    services = build_services(settings)
+    try:
+        settings = Settings.from_env()
+        configure_logging(settings)
+        now = _instant(args.now)
+        services = build_services(settings)
+    except ConfigError as exc:
+        print(f"qwen-bot worker: {exc.message}", file=sys.stderr)
+        return exc.exit_code
     if settings.slack_configured:
         services.login.set_notifier(SlackNotifier(services))  # finished logins are announced in Slack
     worker = Worker(services, idle_seconds=args.idle)

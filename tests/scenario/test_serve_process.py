@@ -99,3 +99,36 @@ def test_serve_survives_a_kill_mid_login(outside: tuple[SimulatorHandle, FakeSla
         assert issued[0].encode() not in db  # no token in clear in the database file
     finally:
         _stop(proc)
+
+
+def test_worker_once_and_serve_without_slack_config(
+    outside: tuple[SimulatorHandle, FakeSlack], tmp_path: Path
+) -> None:
+    import json
+
+    sim, slack = outside
+    env = _env(sim, slack, tmp_path / "data")
+    once = subprocess.run(
+        [sys.executable, "-m", "bot", "worker", "--once", "--now", "2026-04-10T12:00:00Z"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert once.returncode == 0, once.stderr
+    assert json.loads(once.stdout.strip().splitlines()[-1])["login_poll"] == 0
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "worker", "--once", "--now", "yesterday"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 4 and "--now" in bad.stderr
+    no_secret = {k: v for k, v in env.items() if k != "SLACK_SIGNING_SECRET"}
+    serve = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"], env=no_secret, capture_output=True, text=True, timeout=60
+    )
+    assert (
+        serve.returncode == 4 and "SLACK_SIGNING_SECRET" in serve.stderr and "Traceback" not in serve.stderr
+    )
