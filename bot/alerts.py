@@ -133,7 +133,7 @@ class AlertJob:
         return fired
 
     def _snapshot(self, owner: Owner, rules: list[AlertRule], now: datetime) -> Snapshot:
-        token = self._team.builder.token(owner)
+        token = self._team.builder.token(owner, now=now)
         today = now.date()
         month = self._usage.summary(token, DateRange(today.replace(day=1), today), fresh=True)
         daily = None

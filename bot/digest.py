@@ -113,11 +113,11 @@ class DigestBuilder:
         self._credentials = credentials
         self._clock = clock
 
-    def token(self, owner: Owner) -> str:
+    def token(self, owner: Owner, *, now: datetime | None = None) -> str:
         cred = self._credentials.get(owner)
         if cred is None:
             raise AuthRequired(f"The team account '{owner.account_name}' is not linked.")
-        if cred.is_expired(self._clock.now()):
+        if cred.is_expired(now or self._clock.now()):
             raise TokenExpired(f"The QwenCloud login of team account '{owner.account_name}' has expired.")
         return cred.access_token
 
@@ -129,9 +129,16 @@ class DigestBuilder:
         return out
 
     def build(
-        self, owner: Owner, period: DigestPeriod, *, cadence: Cadence, today: date, timezone: str
+        self,
+        owner: Owner,
+        period: DigestPeriod,
+        *,
+        cadence: Cadence,
+        today: date,
+        timezone: str,
+        now: datetime | None = None,
     ) -> DigestReport:
-        token = self.token(owner)
+        token = self.token(owner, now=now)
         current, previous = self.items(token, period.current), self.items(token, period.previous)
         payg, previous_payg = aggregate.payg(current), aggregate.payg(previous)
         month = self._usage.summary(token, DateRange(today.replace(day=1), today))
@@ -160,5 +167,5 @@ class DigestBuilder:
             findings=tuple(findings),
             today=today,
             timezone=timezone,
-            fetched_at=self._clock.now(),
+            fetched_at=now or self._clock.now(),
         )

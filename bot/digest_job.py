@@ -91,7 +91,7 @@ class DigestJob:
             self._runs.retry(claim, now=now, after=timedelta(minutes=10), error="no Slack token for the team")
             return
         try:
-            report = self._report(sub, occurrence)
+            report = self._report(sub, occurrence, now)
         except QwenBotError as exc:
             self._tracking.failed(sub.team_id, sub.account, exc, now=now)
             after = AUTH_RETRY if isinstance(exc, AuthError) else backoff(claim.attempts)
@@ -125,7 +125,7 @@ class DigestJob:
             outcome = post(client, channel=sub.channel_id, **digest_message(report, file_id=None).payload())
         self._record(claim, outcome, now=now)
 
-    def _report(self, sub: Subscription, occurrence: datetime) -> DigestReport:
+    def _report(self, sub: Subscription, occurrence: datetime, now: datetime) -> DigestReport:
         schedule = sub.schedule
         return self._builder.build(
             Owner.team_account(sub.team_id, sub.account),
@@ -133,6 +133,7 @@ class DigestJob:
             cadence=schedule.cadence,
             today=occurrence.astimezone(schedule.tz).date(),
             timezone=schedule.timezone,
+            now=now,
         )
 
     @staticmethod
