@@ -98,6 +98,7 @@ def build_services(
         api_endpoint=settings.api_endpoint,
         auth_endpoint=settings.auth_endpoint,
         model_map_url=settings.model_map_url,
+        timeout=settings.upstream_timeout,
     )
     engine = open_database(settings)
     app_state = AppStateStore(engine=engine, clock=clock)

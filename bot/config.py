@@ -91,6 +91,7 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = 3000
     cache_ttl_seconds: int = 600
+    upstream_timeout: float = 30.0  # QWEN_BOT_UPSTREAM_TIMEOUT: seconds per QwenCloud request
     digest_catchup_hours: int = 12  # a digest missed by longer than this (all workers down) is skipped
     log_format: str = "text"
     log_level: str = "INFO"
@@ -144,6 +145,7 @@ class Settings:
             slack_api_url=env.get("SLACK_API_URL", "").strip() or DEFAULT_SLACK_API_URL,
             port=_int(env, "PORT", 3000),
             cache_ttl_seconds=_int(env, "QWEN_BOT_CACHE_TTL", 600),
+            upstream_timeout=float(_int(env, "QWEN_BOT_UPSTREAM_TIMEOUT", 30)),
             digest_catchup_hours=_int(env, "QWEN_BOT_DIGEST_CATCHUP_HOURS", 12),
             log_format=log_format,
             log_level=env.get("QWEN_BOT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
