@@ -32,12 +32,14 @@ class ResponseUrl:
     created: float
     uses: int = 0
     expired: bool = False
+    acked: bool = False  # the ack of a slash command has been seen (it may come after a fast response)
+    replaced_before_ack: bool = False
 
 
 class Interactions:
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._urls: dict[str, ResponseUrl] = {}
         self._triggers: dict[str, tuple[str, float]] = {}
         self.trigger_ttl = TRIGGER_TTL
@@ -91,6 +93,26 @@ class Interactions:
             if url.uses >= MAX_USES:
                 return 404, {"ok": False, "error": "used_url"}
             url.uses += 1
+            return self._apply(token, url, body)
+
+    def attach_ack(self, token: str, msg: Message) -> None:
+        """The slash command's ack carried a message: show it, unless a response_url post already replaced it
+        (the app's listener can respond before the ack reaches Slack)."""
+        with self._lock:
+            url = self._urls.get(token)
+            if url is None or url.replaced_before_ack:
+                return
+            url.acked = True
+            self.ws.add_message(msg)
+            if url.original_ts is None:
+                url.original_ts, url.original_ephemeral = msg.ts, msg.ephemeral_for is not None
+
+    def mark_acked(self, token: str) -> None:
+        with self._lock:
+            if token in self._urls:
+                self._urls[token].acked = True
+
+    def _apply(self, token: str, url: ResponseUrl, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         blocks = parse_blocks(body.get("blocks"))
         if blocks is None or block_problem(blocks):
             return 400, {"ok": False, "error": "invalid_blocks"}
@@ -102,6 +124,8 @@ class Interactions:
         if not text and not blocks:
             return 400, {"ok": False, "error": "no_text"}
         in_channel = body.get("response_type") == "in_channel"
+        if _true(body.get("replace_original")) and not url.acked:
+            url.replaced_before_ack = True
         if _true(body.get("replace_original")) and url.original_ts:
             with self.ws.lock:
                 original = self.ws.find_message(url.channel, url.original_ts)

@@ -109,6 +109,7 @@ class Sender:
             self._slackbot(ch, user, f'{command} failed with the error "{reply.error}"')
         elif reply.body.strip():
             self._ack_message(reply, ch, user, token)
+        self.interactions.mark_acked(token)
         return reply
 
     def _ack_message(self, reply: BotReply, channel: str, user: str, token: str) -> None:
@@ -122,8 +123,7 @@ class Sender:
         msg = Message(channel, self.ws.new_ts(), text, blocks, user=self.ws.bot.id, bot_id=self.ws.bot_id,
                       ephemeral_for=None if in_channel else user,
                       kind="message" if in_channel else "ephemeral")
-        self.ws.add_message(msg)
-        self.interactions.set_original(token, msg.ts, not in_channel)
+        self.interactions.attach_ack(token, msg)
 
     def _slackbot(self, channel: str, user: str, text: str) -> None:
         self.ws.add_message(Message(channel, self.ws.new_ts(), text, user="USLACKBOT", ephemeral_for=user,

@@ -247,3 +247,16 @@ def test_response_url_rejects_bad_blocks(fake_slack: FakeSlack) -> None:
     body = json.dumps({"text": "x", "blocks": [{"type": "bogus"}]})
     resp = httpx.post(_slash_url(fake_slack), content=body)
     assert resp.status_code == 400
+
+
+def test_a_response_that_beats_the_ack_still_replaces_it(fake_slack: FakeSlack) -> None:
+    """Bolt runs the listener while the ack is on its way: the replacement can reach Slack first."""
+    from bot.localslack.state import Message
+
+    form, token = fake_slack.sender.payloads.slash(MEMBER, GENERAL, "usage", "/qwen")
+    early = httpx.post(form["response_url"], json={"text": "Result", "replace_original": True})
+    assert early.status_code == 200
+    working = Message(GENERAL, fake_slack.ws.new_ts(), "Working…", user=fake_slack.bot_user_id,
+                      ephemeral_for=MEMBER, kind="ephemeral")
+    fake_slack.interactions.attach_ack(token, working)
+    assert [m.text for m in fake_slack.ephemerals(MEMBER)] == ["Result"]
