@@ -105,7 +105,7 @@ class LoginService:
             return _view(active, reused=True)
         verifier, challenge = new_pkce()
         code = self._client.start_device_flow(client_id=self.client_id(), code_challenge=challenge)
-        row = self._pending.create(
+        row, reused = self._pending.create_unless_active(
             owner=owner,
             purpose=purpose,
             account_name=account_name,
@@ -114,12 +114,8 @@ class LoginService:
             notify=notify or NotifyTarget(),
             now=now,
         )
-        winner = self._pending.get_active_for_owner(
-            owner, now=now, purpose=purpose, account_name=account_name
-        )
-        if winner is not None and winner.id != row.id:  # a concurrent start got there first: one link only
-            self._pending.supersede(row, now=now)
-            return _view(winner, reused=True)
+        if reused:  # a concurrent start stored its flow first: everyone gets that one link
+            return _view(row, reused=True)
         log.info("device flow %s started for %s (%s)", row.id, owner.team_id, purpose)
         return _view(row, reused=False)
 

@@ -8,64 +8,22 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, false, insert, or_, select, text, update
 
 from bot.qwencloud.models import DeviceCode
 from bot.storage.crypto import Crypto
 from bot.storage.db import is_sqlite, pending_login
 from bot.storage.owner import Owner
+from bot.storage.pending_models import FINAL_STATUSES, NotifyTarget, PendingLogin, Purpose, Status
 
-Purpose = Literal["personal", "team_account"]
-Status = Literal["pending", "complete", "denied", "expired", "failed"]
-FINAL_STATUSES: frozenset[str] = frozenset({"complete", "denied", "expired", "failed"})
+__all__ = ["FINAL_STATUSES", "NotifyTarget", "PendingLogin", "PendingLoginStore", "Purpose", "Status"]
+
 _KIND = "pending_login"
 t = pending_login.c
-
-
-@dataclass(frozen=True, slots=True)
-class NotifyTarget:
-    """Where the Slack layer answers when the login ends; all empty for the terminal."""
-
-    response_url: str | None = field(default=None, repr=False)
-    channel: str | None = None
-    dm: str | None = None
-
-    @classmethod
-    def from_json(cls, data: Any) -> NotifyTarget:
-        data = data if isinstance(data, dict) else {}
-        return cls(**{k: data.get(k) for k in ("response_url", "channel", "dm")})
-
-
-@dataclass(frozen=True, slots=True)
-class PendingLogin:
-    id: str
-    owner: Owner  # who started the login (and is notified)
-    purpose: Purpose
-    account_name: str
-    device_token: str = field(repr=False)
-    code_verifier: str = field(repr=False)
-    verification_url: str
-    interval: int
-    next_poll_at: datetime
-    expires_at: datetime
-    notify: NotifyTarget
-    status: str
-    attempts: int
-    failures: int
-    created_at: datetime
-    lease_owner: str | None = None
-    lease_until: datetime | None = None
-
-    @property
-    def target(self) -> Owner:
-        """Whose credential a completed login stores."""
-        if self.purpose == "team_account":
-            return Owner.team_account(self.owner.team_id, self.account_name)
-        return self.owner
 
 
 def _context(row_id: str, owner: Owner, purpose: str, account: str) -> str:
@@ -89,34 +47,79 @@ class PendingLoginStore:
         notify: NotifyTarget,
         now: datetime,
     ) -> PendingLogin:
+        with self._engine.begin() as conn:
+            row_id = self._insert(conn, owner, purpose, account_name, code, code_verifier, notify, now)
+        found = self.get(row_id)
+        assert found is not None
+        return found
+
+    def create_unless_active(
+        self,
+        *,
+        owner: Owner,
+        purpose: Purpose,
+        account_name: str = "",
+        code: DeviceCode,
+        code_verifier: str,
+        notify: NotifyTarget,
+        now: datetime,
+    ) -> tuple[PendingLogin, bool]:
+        """Store this flow, unless the owner already has an active one: then (that one, True).
+
+        Concurrent starts for one owner are serialised (PostgreSQL advisory lock, SQLite write lock), so
+        exactly one flow, and one link, survives."""
+        with self._engine.begin() as conn:
+            self._lock_owner(conn, f"{owner.context(_KIND)}\x1f{purpose}\x1f{account_name}")
+            existing = conn.execute(_active(owner, now, purpose, account_name)).mappings().first()
+            if existing is not None:
+                return self._load(existing), True
+            row_id = self._insert(conn, owner, purpose, account_name, code, code_verifier, notify, now)
+        found = self.get(row_id)
+        assert found is not None
+        return found, False
+
+    def _lock_owner(self, conn: Connection, key: str) -> None:
+        if is_sqlite(self._engine):  # a write statement takes SQLite's write lock for the transaction
+            conn.execute(update(pending_login).where(false()).values(status="pending"))
+        else:
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+
+    def _insert(
+        self,
+        conn: Connection,
+        owner: Owner,
+        purpose: Purpose,
+        account_name: str,
+        code: DeviceCode,
+        code_verifier: str,
+        notify: NotifyTarget,
+        now: datetime,
+    ) -> str:
         row_id = str(uuid.uuid4())
         secret = json.dumps({"token": code.token, "verifier": code_verifier})
         sealed = self._crypto.seal(secret, context=_context(row_id, owner, purpose, account_name))
         interval = max(1, int(code.interval or 5))
-        with self._engine.begin() as conn:
-            conn.execute(
-                insert(pending_login).values(
-                    id=row_id,
-                    team_id=owner.team_id,
-                    user_id=owner.user_id,
-                    purpose=purpose,
-                    account_name=account_name,
-                    ciphertext=sealed.ciphertext,
-                    key_id=sealed.key_id,
-                    verification_url=code.verification_url,
-                    interval=interval,
-                    next_poll_at=now + timedelta(seconds=interval),
-                    expires_at=now + timedelta(seconds=int(code.expires_in)),
-                    notify=asdict(notify),
-                    status="pending",
-                    attempts=0,
-                    failures=0,
-                    created_at=now,
-                )
+        conn.execute(
+            insert(pending_login).values(
+                id=row_id,
+                team_id=owner.team_id,
+                user_id=owner.user_id,
+                purpose=purpose,
+                account_name=account_name,
+                ciphertext=sealed.ciphertext,
+                key_id=sealed.key_id,
+                verification_url=code.verification_url,
+                interval=interval,
+                next_poll_at=now + timedelta(seconds=interval),
+                expires_at=now + timedelta(seconds=int(code.expires_in)),
+                notify=asdict(notify),
+                status="pending",
+                attempts=0,
+                failures=0,
+                created_at=now,
             )
-        found = self.get(row_id)
-        assert found is not None
-        return found
+        )
+        return row_id
 
     def get(self, row_id: str) -> PendingLogin | None:
         with self._engine.connect() as conn:
@@ -145,27 +148,10 @@ class PendingLoginStore:
     def get_active_for_owner(
         self, owner: Owner, *, now: datetime, purpose: Purpose = "personal", account_name: str = ""
     ) -> PendingLogin | None:
-        """The oldest still-pending, unexpired login of this owner and purpose (a second start reuses it)."""
-        query = (
-            select(pending_login)
-            .where(t.team_id == owner.team_id, t.user_id == owner.user_id, t.purpose == purpose)
-            .where(t.account_name == account_name, t.status == "pending", t.expires_at > now)
-            .order_by(t.created_at, t.id)
-            .limit(1)
-        )
+        """The still-pending, unexpired login of this owner and purpose (a second start reuses it)."""
         with self._engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
+            row = conn.execute(_active(owner, now, purpose, account_name)).mappings().first()
         return None if row is None else self._load(row)
-
-    def supersede(self, row: PendingLogin, *, now: datetime) -> bool:
-        """End a duplicate flow that lost a concurrent start to an older one (status failed)."""
-        with self._engine.begin() as conn:
-            changed = conn.execute(
-                update(pending_login)
-                .where(t.id == row.id, t.status == "pending")
-                .values(status="failed", finished_at=now, lease_owner=None, lease_until=None)
-            ).rowcount
-        return changed == 1
 
     # -- leasing
     def claim_due(
@@ -299,6 +285,16 @@ class PendingLoginStore:
             lease_owner=row["lease_owner"],
             lease_until=row["lease_until"],
         )
+
+
+def _active(owner: Owner, now: datetime, purpose: str, account_name: str) -> Any:
+    return (
+        select(pending_login)
+        .where(t.team_id == owner.team_id, t.user_id == owner.user_id, t.purpose == purpose)
+        .where(t.account_name == account_name, t.status == "pending", t.expires_at > now)
+        .order_by(t.created_at, t.id)
+        .limit(1)
+    )
 
 
 def _claimable(now: datetime) -> Any:

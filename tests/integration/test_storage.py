@@ -235,3 +235,35 @@ def test_aware_datetimes_round_trip(engine: Engine, crypto: Crypto) -> None:
         owner=ALICE, purpose="personal", code=code(), code_verifier="v", notify=NotifyTarget(), now=odd
     )
     assert row.created_at == odd and row.created_at.utcoffset() == timedelta(0)
+
+
+def test_concurrent_create_unless_active_keeps_one_flow(db_url: str) -> None:
+    crypto = Crypto([Fernet.generate_key()])
+    engines = [make_engine(db_url) for _ in range(4)]
+    upgrade(engines[0])
+    barrier = threading.Barrier(4)
+    results: list[tuple[str, bool]] = []
+
+    def start(i: int) -> None:
+        store = PendingLoginStore(engine=engines[i], crypto=crypto)
+        barrier.wait(timeout=10)
+        row, reused = store.create_unless_active(
+            owner=ALICE,
+            purpose="personal",
+            code=code(f"tok{i}"),
+            code_verifier="v",
+            notify=NotifyTarget(),
+            now=T0,
+        )
+        results.append((row.id, reused))
+
+    threads = [threading.Thread(target=start, args=(i,)) for i in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=30)
+    for eng in engines:
+        eng.dispose()
+    assert len(results) == 4
+    assert len({row_id for row_id, _ in results}) == 1  # one flow, one link for everyone
+    assert sorted(reused for _, reused in results) == [False, True, True, True]
