@@ -176,3 +176,28 @@ def test_missing_keys_for_shared_database_is_exit_4(
 def test_migrate_reports_up_to_date(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "migrate")
     assert code == 0 and "is up to date" in out
+
+
+def test_complete_while_a_worker_runs_reports_the_workers_outcome(
+    env: Path, sim: SimulatorHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+
+    from bot.worker import Worker
+
+    run(capsys, "auth", "login", "--init-only")
+    services = build_services(Settings.from_env())
+    stop = threading.Event()
+    worker = threading.Thread(target=Worker(services, idle_seconds=0.1).run_forever, args=(stop,))
+    worker.start()
+    try:
+        sim.approve()
+        code, out, _ = run(capsys, "auth", "login", "--complete", "--timeout", "20")
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+        services.close()
+    assert code == 0 and events(out)[0]["event"] == "success"
+    assert events(out)[0]["user"]["aliyunId"]  # type: ignore[index]
+    codes = sim.snapshot()["device_codes"]
+    assert len(codes) == 1 and codes[0]["decision"] == "consumed"
