@@ -18,6 +18,7 @@ from bot.localslack.responses import Interactions
 from bot.localslack.sender import BotReply, Sender, Sent
 from bot.localslack.server import LocalSlackServer
 from bot.localslack.state import Message, User, View, Workspace
+from bot.localslack.wsgimount import WsgiApp
 
 T = TypeVar("T")
 MEMBER, ADMIN, GENERAL, RANDOM = "U_MEMBER", "U_ADMIN", "C_GENERAL", "C_RANDOM"
@@ -90,6 +91,12 @@ class FakeSlack:
     @property
     def bot_user_id(self) -> str:
         return self.ws.bot.id
+
+    def mount_bot(self, app: WsgiApp, events_path: str = "/slack/events") -> None:
+        """Serve the bot's WSGI app from this server (all paths the workspace does not use) and send the
+        signed requests to it here."""
+        self.server.mounted = app
+        self.sender.bot_url = self.url.rstrip("/") + events_path
 
     # ---- acting as people --------------------------------------------------------------------------
     def slash(self, user: str, channel: str, text: str, *, command: str = "/qwen") -> BotReply:
@@ -191,8 +198,19 @@ def new_signing_secret() -> str:
     return secrets.token_hex(16)
 
 
-def start_local_workspace(*, bot_url: str, signing_secret: str, bot_token: str, port: int = 3000,
-                          host: str = "127.0.0.1") -> FakeSlack:
-    """The local workspace for `qwen-bot serve` without Slack credentials: Web API + page on `port`."""
-    return FakeSlack.start(signing_secret=signing_secret, bot_token=bot_token, bot_url=bot_url, host=host,
-                           port=port, serve_page=True)
+def start_local_workspace(*, signing_secret: str, bot_token: str, bot_url: str | None = None,
+                          port: int = 3000, host: str = "127.0.0.1",
+                          bot_wsgi: WsgiApp | None = None) -> FakeSlack:
+    """The local workspace for `qwen-bot serve` without Slack credentials: Web API + page on `port`.
+
+    Either the bot listens elsewhere (`bot_url`, its /slack/events URL; settable later as `.bot_url`), or
+    `bot_wsgi` mounts the bot's WSGI app on this same port for every path the workspace does not use
+    (/slack/events, /healthz, ...), and signed requests go to `<this server>/slack/events`.
+    Point the bot's SLACK_API_URL at `.api_url` either way.
+    """
+    slack = FakeSlack.start(signing_secret=signing_secret, bot_token=bot_token,
+                            bot_url=bot_url or "http://127.0.0.1:9/slack/events", host=host, port=port,
+                            serve_page=True)
+    if bot_wsgi is not None:
+        slack.mount_bot(bot_wsgi)
+    return slack

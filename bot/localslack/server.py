@@ -18,6 +18,7 @@ from bot.localslack.faults import Call, Faults
 from bot.localslack.responses import Interactions
 from bot.localslack.state import Workspace
 from bot.localslack.webapi import WebApi
+from bot.localslack.wsgimount import WsgiApp, call_wsgi, is_own_path
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -60,6 +61,7 @@ class LocalSlackServer(ThreadingHTTPServer):
         self.calls: list[Call] = []
         self.calls_lock = threading.Lock()
         self.page: Any = None  # bot.localslack.page.PageApi, set by the handle when the page is served
+        self.mounted: WsgiApp | None = None  # the bot, answering every path the workspace does not use
         self._thread: threading.Thread | None = None
 
     @property
@@ -119,12 +121,20 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._route("POST")
 
+    def do_PUT(self) -> None:
+        self._route("PUT")
+
+    def do_DELETE(self) -> None:
+        self._route("DELETE")
+
     def _route(self, verb: str) -> None:
         parts = urlsplit(self.path)
         path = parts.path
         raw = self._read() if verb == "POST" else b""
         try:
-            if path.startswith("/api/"):
+            if self.server.mounted is not None and not is_own_path(path):
+                self._mounted(verb, path, parts.query, raw)
+            elif path.startswith("/api/"):
                 self._api(path.removeprefix("/api/"), parts.query, raw)
             elif path.startswith("/upload/") and verb == "POST":
                 self._upload(path.removeprefix("/upload/"), raw)
@@ -147,6 +157,20 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:  # a broken request must not kill the server thread
             log.exception("localslack: %s %s failed", verb, path)
             self.send_json(500, {"ok": False, "error": "fatal_error"})
+
+    def _mounted(self, verb: str, path: str, query: str, raw: bytes) -> None:
+        assert self.server.mounted is not None
+        host, port = self.server.server_address[0], self.server.server_address[1]
+        status, headers, body = call_wsgi(
+            self.server.mounted, method=verb, path=path, query=query, headers=self.headers, body=raw,
+            server_name=host if isinstance(host, str) else host.decode(), server_port=port,
+            remote_addr=self.client_address[0])
+        self.send_response(status)
+        for key, value in headers:
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _api(self, method: str, query: str, raw: bytes) -> None:
         params: JSON = dict(parse_qsl(query, keep_blank_values=True))

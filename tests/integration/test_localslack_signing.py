@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -163,3 +164,22 @@ def test_bot_errors_become_slackbot_notices(fake_slack: FakeSlack) -> None:
     assert reply.error == "dispatch_failed"
     [notice] = fake_slack.ephemerals(MEMBER)
     assert notice.text == '/qwen failed with the error "dispatch_failed"' and notice.kind == "error"
+
+
+def test_bot_mounted_on_the_workspace_port_answers_there() -> None:
+    """`start_local_workspace(bot_wsgi=...)`: page, fake Web API and the bot's /slack/events on one port."""
+    from bot.localslack import start_local_workspace
+
+    seen: list[dict[str, Any]] = []
+    slack = start_local_workspace(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, port=0)
+    try:
+        slack.mount_bot(bolt_wsgi(build_app(slack.api_url, seen)))
+        assert slack.bot_url == slack.url + "slack/events"
+        reply = slack.slash(MEMBER, GENERAL, "hello")
+        assert reply.status == 200 and seen[0]["text"] == "hello"
+        assert [m.text for m in slack.ephemerals(MEMBER)] == ["ack hello"]
+        assert httpx.get(slack.url).status_code == 200  # the page is still the workspace's
+        unsigned = httpx.post(slack.url + "slack/events", content=b"x")
+        assert unsigned.status_code == 401  # Bolt's own signature check, reached through the mount
+    finally:
+        slack.stop()
