@@ -83,11 +83,12 @@ class Team:
 
 
 def team_of(services: Services) -> Team:
-    existing = services.extras.get("team")
+    extras: dict[str, Any] = getattr(services, "extras", {})  # registration tests pass a bare namespace
+    existing = extras.get("team")
     if isinstance(existing, Team):
         return existing
-    engine = services.engine
-    slack = services.extras.get("team_slack") or TeamSlackClients(services)
+    engine: Any = getattr(services, "engine", None)
+    slack = extras.get("team_slack") or TeamSlackClients(services)
     health = HealthStore(engine=engine)
     team = Team(
         subscriptions=SubscriptionStore(engine=engine),
@@ -108,7 +109,7 @@ def team_of(services: Services) -> Team:
         configured_admins=services.settings.admins,
     )
     team.tracking = TrackingMonitor(health=health, slack=slack, admins_for=team.admins_for)
-    services.extras["team"] = team
+    extras["team"] = team
     return team
 
 

@@ -12,9 +12,10 @@ from slack_bolt import App
 
 from bot.answer import Answers
 from bot.render import slack as render
+from bot.render.home import HOME_ACTIONS
+from handlers import team as team_handlers
 from handlers.command import COMMAND, CommandRouter
 from handlers.common import TimezoneResolver
-from handlers.home import HomeHandler
 from handlers.login import LoginHandler
 from handlers.usage import UsageHandler
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 # what manifest.yml must declare (tests/unit/test_manifest.py)
 COMMANDS = (COMMAND,)
 EVENTS = ("app_home_opened", "message")
-ACTIONS = render.ACTION_IDS
+ACTIONS = (*render.ACTION_IDS, *HOME_ACTIONS)
 
 
 def register(app: App, services: Services) -> None:
@@ -39,13 +40,14 @@ def register(app: App, services: Services) -> None:
         timezones=timezones,
     )
     usage = UsageHandler(answers=answers, clock=services.clock, timezones=timezones)
-    router = CommandRouter(clock=services.clock, timezones=timezones, login=login, usage=usage)
-    home = HomeHandler()
+    team = team_handlers.build(services, timezones)  # digests, alerts, admin DMs, App Home
+    router = CommandRouter(
+        clock=services.clock, timezones=timezones, login=login, usage=usage, team=team.commands
+    )
 
     app.command(COMMAND)(ack=router.ack, lazy=[router.run])
     app.action(render.LOGIN_ACTION)(ack=login.ack_button, lazy=[login.on_button])
     app.action(render.OPEN_LINK_ACTION)(login.ack_link)
     app.action(render.SHARE_ACTION)(ack=usage.ack_action, lazy=[usage.on_share])
     app.action(render.PICK_MODEL_ACTION)(ack=usage.ack_action, lazy=[usage.on_pick])
-    app.event("app_home_opened")(home.on_home_opened)
-    app.event("message")(home.on_message)
+    team_handlers.register(app, team)

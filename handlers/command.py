@@ -13,6 +13,7 @@ from bot.errors import UsageError
 from bot.render import slack as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
+from handlers.digest import TeamCommandHandler
 from handlers.login import LoginHandler
 from handlers.usage import UsageHandler
 
@@ -21,8 +22,15 @@ COMMAND = "/qwen"
 
 class CommandRouter:
     def __init__(
-        self, *, clock: Clock, timezones: TimezoneResolver, login: LoginHandler, usage: UsageHandler
+        self,
+        *,
+        clock: Clock,
+        timezones: TimezoneResolver,
+        login: LoginHandler,
+        usage: UsageHandler,
+        team: TeamCommandHandler | None = None,
     ) -> None:
+        self._team = team
         self._clock = clock
         self._timezones = timezones
         self._login = login
@@ -30,6 +38,8 @@ class CommandRouter:
 
     def _instant(self, body: dict[str, Any]) -> Message | None:
         """The answer that needs no I/O (help, version, a parse error), else None."""
+        if self._team is not None and self._team.handles(body.get("text") or ""):
+            return self._team.instant(body.get("text") or "")
         try:
             command = grammar.parse(body.get("text") or "", today=self._clock.now().date())
         except UsageError as exc:
@@ -52,8 +62,11 @@ class CommandRouter:
         text = body.get("text") or ""
         try:
             tz_name = self._timezones.name(client, asker)
-            command = grammar.parse(text, today=local_today(self._clock.now(), tz_name))
-            message = self.answer(command, asker, tz_name, text)
+            if self._team is not None and self._team.handles(text):
+                message = self._team.answer(text, asker, tz_name, client)
+            else:
+                command = grammar.parse(text, today=local_today(self._clock.now(), tz_name))
+                message = self.answer(command, asker, tz_name, text)
         except Exception as exc:
             log.info("/qwen %s failed: %s", type(exc).__name__, getattr(exc, "code", ""))
             message = render.error_message(exc)

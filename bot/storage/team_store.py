@@ -292,6 +292,13 @@ class HealthStore:
                 .values(failures=0, broken_since=None, notified_at=None, reason=None, updated_at=now)
             )
 
+    def linked_by(self, team_id: str, account: str, admin: str, *, now: datetime) -> None:
+        self._ensure(team_id, account, now)
+        t = account_health.c
+        with self._engine.begin() as conn:
+            stmt = update(account_health).where(t.team_id == team_id, t.account == account)
+            conn.execute(stmt.values(linked_by=admin, updated_at=now))
+
     def get(self, team_id: str, account: str) -> RowMapping | None:
         t = account_health.c
         with self._engine.connect() as conn:
