@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from bot.periods import DateRange
-from bot.qwencloud.results import CodingPlan, Payg, Summary
+from bot.qwencloud.results import CodingPlan, FreeTierEntry, Payg, Summary
 
 NEAR_LIMIT_PCT = 80.0
 FREE_TIER_LOW_PCT = 20.0
@@ -104,47 +104,41 @@ def analyse_summary(summary: Summary, *, today: date, previous: Payg | None = No
 def free_tier_findings(summary: Summary, *, today: date) -> list[Finding]:
     """Used-up quotas always; burn rates only for a period running through today, and only when worth
     saying (it runs out before it resets, or less than 20% is left)."""
-    out: list[FreeTierBurn] = []
     current = summary.period.start <= today <= summary.period.end
     elapsed = max(1, (today - summary.period.start).days + 1)
+    out: list[FreeTierBurn] = []
     for entry in summary.free_tier:
-        quota = entry.quota
-        if quota is None or quota.total <= 0:
-            continue
-        resets = quota.reset_date.date() if quota.reset_date else None
-        if quota.remaining <= 0 or quota.status == "exhaust":
-            out.append(
-                FreeTierBurn(
-                    entry.model_id,
-                    quota.remaining,
-                    quota.total,
-                    quota.unit,
-                    0.0,
-                    None,
-                    None,
-                    resets,
-                    exhausted=True,
-                )
-            )
-            continue
-        used = quota.total - quota.remaining
-        if not current or used <= 0 or quota.status == "expire":
-            continue
-        per_day = used / elapsed
-        days_left = int((quota.remaining / per_day).to_integral_value(rounding=ROUND_HALF_UP))
-        when: date | None = today + timedelta(days=days_left)
-        if resets is not None and when is not None and when > resets:
-            when = None
-        remaining_pct = 100.0 - quota.used_pct
-        if when is None and remaining_pct >= FREE_TIER_LOW_PCT:
-            continue
-        out.append(
-            FreeTierBurn(
-                entry.model_id, quota.remaining, quota.total, quota.unit, remaining_pct, per_day, when, resets
-            )
-        )
+        finding = _burn(entry, today=today, elapsed=elapsed if current else None)
+        if finding is not None:
+            out.append(finding)
     out.sort(key=lambda f: (not f.exhausted, f.remaining_pct, f.model_id))
     return list(out)
+
+
+def _burn(entry: FreeTierEntry, *, today: date, elapsed: int | None) -> FreeTierBurn | None:
+    quota = entry.quota
+    if quota is None or quota.total <= 0:
+        return None
+    resets = quota.reset_date.date() if quota.reset_date else None
+    if quota.remaining <= 0 or quota.status == "exhaust":
+        zero = Decimal(0)
+        return FreeTierBurn(
+            entry.model_id, zero, quota.total, quota.unit, 0.0, None, None, resets, exhausted=True
+        )
+    used = quota.total - quota.remaining
+    if elapsed is None or used <= 0 or quota.status == "expire":
+        return None
+    per_day = used / elapsed
+    days_left = int((quota.remaining / per_day).to_integral_value(rounding=ROUND_HALF_UP))
+    when: date | None = today + timedelta(days=days_left)
+    if resets is not None and when is not None and when > resets:
+        when = None
+    remaining_pct = 100.0 - quota.used_pct
+    if when is None and remaining_pct >= FREE_TIER_LOW_PCT:
+        return None
+    return FreeTierBurn(
+        entry.model_id, quota.remaining, quota.total, quota.unit, remaining_pct, per_day, when, resets
+    )
 
 
 def coding_plan_findings(plan: CodingPlan) -> list[Finding]:

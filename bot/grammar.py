@@ -18,37 +18,13 @@ from bot.errors import UsageError
 Format = Literal["text", "json"]
 Granularity = Literal["day", "month", "quarter"]
 PRESETS = ("today", "yesterday", "week", "month", "last-month", "quarter", "year")
-_ALIASES = {
-    "this-week": "week",
-    "this-month": "month",
-    "this-quarter": "quarter",
-    "this-year": "year",
-    "ytd": "year",
-    "mtd": "month",
-    "qtd": "quarter",
-    "current": "month",
-}
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_ALIASES = {"this-week": "week", "this-month": "month", "this-quarter": "quarter", "this-year": "year"}
+_ALIASES |= {"ytd": "year", "mtd": "month", "qtd": "quarter", "current": "month"}
+_MONTH_NAMES = (
+    "jan january|feb february|mar march|apr april|may|jun june|jul july|aug august|sep sept september|"
+    "oct october|nov november|dec december"
+)
+_MONTHS = {name: i for i, names in enumerate(_MONTH_NAMES.split("|"), start=1) for name in names.split()}
 
 USAGE_TEXT = """\
 Usage: /qwen <command>
@@ -134,16 +110,12 @@ class Payg:
 
 Command = Help | Login | Logout | Status | Version | UsageSummary | UsageBreakdown | FreeTier | Payg
 _SIMPLE: dict[str, type[Help | Login | Logout | Status | Version | FreeTier]] = {
-    "help": Help,
-    "?": Help,
-    "login": Login,
-    "logout": Logout,
-    "status": Status,
-    "whoami": Status,
-    "version": Version,
-    "free-tier": FreeTier,
-    "freetier": FreeTier,
-    "free": FreeTier,
+    **dict.fromkeys(("help", "?"), Help),
+    **dict.fromkeys(("login",), Login),
+    **dict.fromkeys(("logout",), Logout),
+    **dict.fromkeys(("status", "whoami"), Status),
+    **dict.fromkeys(("version",), Version),
+    **dict.fromkeys(("free-tier", "freetier", "free"), FreeTier),
 }
 
 
