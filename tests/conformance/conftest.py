@@ -4,7 +4,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conformance.pair import Pair, start_pair
+# Field-level diffs from the helpers' asserts, not bare AssertionErrors.
+pytest.register_assert_rewrite(
+    "tests.conformance.pair", "tests.conformance.official", "tests.conformance.ours"
+)
+
+from tests.conformance.pair import Pair, start_pair  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 
 from bot.simulator.dataset import Dataset
 from tests.conformance.official import SEED
-from tests.conformance.pair import Pair, assert_same_json, assert_same_result, start_pair
+from tests.conformance.pair import Pair, assert_same_json, start_pair
 
 pytestmark = pytest.mark.conformance
 SKIPPED = {"Rounding Adjustment", "Refund", "Credit Adjustment"}
@@ -118,13 +118,28 @@ def test_revoked_token_locally_valid_and_unreachable_server(tmp_path: Path) -> N
     assert ours.code == 3 and ours.error()["error"]["exit_code"] == 3
 
 
-def test_locally_expired_token_is_the_same(tmp_path: Path) -> None:
+def test_locally_expired_token_names_our_login_command(tmp_path: Path) -> None:
     pair = start_pair(tmp_path)
     try:
         # Tokens live 12 h from the simulator's frozen 10:00; each CLI process starts its clock at `now`.
         pair.official.now = pair.ours.now = "2026-06-15T22:30:00Z"
         official, ours = pair.both("usage", "summary", "--format", "json")
-        assert official.code == 2 and official.error()["error"]["code"] == "TOKEN_EXPIRED"
-        assert_same_result(official, ours)
+        assert official.code == ours.code == 2
+        assert official.error() == {
+            "error": {
+                "code": "TOKEN_EXPIRED",
+                "exit_code": 2,
+                "message": "Token expired. Run: qwencloud login",
+            }
+        }
+        # Deliberate: the hint names the command that logs *this* CLI in.
+        assert ours.error() == {
+            "error": {
+                "code": "TOKEN_EXPIRED",
+                "exit_code": 2,
+                "message": "Token expired. Run: qwen-bot auth login",
+            }
+        }
+        assert not ours.stdout and not official.stdout
     finally:
         pair.stop()
