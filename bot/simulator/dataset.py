@@ -85,10 +85,8 @@ class Dataset:
         if self.is_heavy(day.strftime("%Y-%m")):
             for model in TEXT_MODELS:
                 rows += self._token_rows(day, model)
-        else:
-            model = self._pick_model(day)
-            if model is not None:
-                rows += self._token_rows(day, model)
+        elif (picked := self._pick_model(day)) is not None:
+            rows += self._token_rows(day, picked)
         extra = unit(self.seed, day, "extra")
         if extra < 0.15:
             rows.append(self._image_row(day))

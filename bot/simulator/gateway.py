@@ -96,7 +96,7 @@ def free_tier(state: SimState, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def coding_plan(state: SimState) -> dict[str, Any]:
-    infos = {"codingPlanInstanceInfos": state.dataset.coding_plan_instances(state.now())}
+    infos: dict[str, Any] = {"codingPlanInstanceInfos": state.dataset.coding_plan_instances(state.now())}
     if state.faults.business_error:
         return {"DataV2": {"ret": [state.faults.business_error], "data": None}}
     if state.cli_compat:

@@ -72,7 +72,7 @@ class SimulatorHandle:
 
     @property
     def url(self) -> str:
-        host = self.server.server_address[0]
+        host = str(self.server.server_address[0])
         return f"http://{host}:{self.port}"
 
     def control(self, **command: Any) -> dict[str, Any]:
@@ -89,7 +89,8 @@ class SimulatorHandle:
         return self.state.issue_token(ttl=ttl).value
 
     def snapshot(self) -> dict[str, Any]:
-        return json.loads(json.dumps(self.state.snapshot(), default=str))
+        snapshot: dict[str, Any] = json.loads(json.dumps(self.state.snapshot(), default=str))
+        return snapshot
 
     def stop(self) -> None:
         self.server.shutdown()
