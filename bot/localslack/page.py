@@ -76,6 +76,7 @@ class PageApi:
                 "dm": dm.id if dm else None,
                 "messages": {c.id: [m.to_page(ws.team_id) for m in ws.channel_messages(c.id, viewer=user)]
                              for c in visible},
+                "files": {f.id: f.url for f in ws.files.values()},
                 "home": home.to_api() if home else None,
                 "modal": {**modal.to_api(), "errors": modal.errors} if modal else None,
             }

@@ -62,7 +62,7 @@ class WebApi:
         blocks = parse_blocks(params.get("blocks"))
         if blocks is None:
             raise ApiError("invalid_blocks_format")
-        problem = block_problem(blocks)
+        problem = block_problem(blocks) or self._missing_file(blocks)
         if problem:
             raise ApiError("invalid_blocks", errors=[problem])
         text = str(params.get("text") or "")
@@ -71,6 +71,17 @@ class WebApi:
         if len(text) > MAX_TEXT:
             raise ApiError("msg_too_long")
         return text, blocks
+
+    def _missing_file(self, blocks: list[JSON]) -> str | None:
+        """Slack refuses image blocks naming a file it does not hold (`slack_file: {"id": ...}`)."""
+        images = [b for b in blocks if b.get("type") == "image"]
+        images += [e for b in blocks if b.get("type") == "context" for e in b.get("elements") or []
+                   if isinstance(e, dict) and e.get("type") == "image"]
+        for image in images:
+            file_id = (image.get("slack_file") or {}).get("id")
+            if file_id and file_id not in self.ws.files:
+                return f"invalid slack_file id {file_id}"
+        return None
 
     def _user(self, params: JSON, key: str = "user") -> str:
         user = str(params.get(key) or "")

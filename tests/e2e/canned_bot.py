@@ -37,7 +37,7 @@ def md(text: str) -> dict[str, Any]:
 MODELS = ("qwen-max", "qwen-plus", "qwen-turbo")
 
 
-def usage_blocks(verify_url: str, image_url: str) -> list[dict[str, Any]]:
+def usage_blocks(verify_url: str, file_id: str) -> list[dict[str, Any]]:
     return [
         {"type": "header", "text": plain("Usage · March 2026")},
         {"type": "section", "fields": [md("*Total cost*\n12.30 USD"), md("*Tokens*\n1,234,567"),
@@ -46,7 +46,8 @@ def usage_blocks(verify_url: str, image_url: str) -> list[dict[str, Any]]:
         {"type": "section", "text": md("*Analysis*\n• Spend is _up 12%_ on February\n• ~Old plan~ replaced\n"
                                        "• Details in the <" + verify_url + "|console>\n"
                                        "```model      cost\nqwen-max   10.00```")},
-        {"type": "image", "image_url": image_url, "alt_text": "usage chart", "title": plain("Daily cost")},
+        {"type": "image", "slack_file": {"id": file_id}, "alt_text": "usage chart",
+         "title": plain("Daily cost")},
         {"type": "context", "elements": [md("Mar 1–31, 2026 · Asia/Tokyo · USD · data as of 10:00")]},
         {"type": "actions", "block_id": "result_actions", "elements": [
             {"type": "button", "action_id": "share", "text": plain("Share in channel"), "style": "primary",
@@ -65,11 +66,11 @@ def build_canned_app(*, api_url: str, bot_token: str, signing_secret: str, publi
     verify_url = public_url + "healthz?verify=1"
     chart: dict[str, str] = {}
 
-    def chart_url() -> str:
-        if "url" not in chart:  # upload once, without posting, to use as an image block source
+    def chart_file() -> dict[str, str]:
+        if not chart:  # upload once, privately (no channel), to show in image blocks as the real bot does
             done = client.files_upload_v2(filename="chart.png", content=png(), title="Daily cost")
-            chart["url"] = done["file"]["url_private"]
-        return chart["url"]
+            chart.update(id=done["file"]["id"], url=done["file"]["url_private"])
+        return chart
 
     @app.command("/qwen")
     def qwen(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -94,7 +95,7 @@ def build_canned_app(*, api_url: str, bot_token: str, signing_secret: str, publi
             return
         if text.startswith("usage"):
             ack(text="Working…")
-            respond(text="Usage March 2026: 12.30 USD", blocks=usage_blocks(verify_url, chart_url()),
+            respond(text="Usage March 2026: 12.30 USD", blocks=usage_blocks(verify_url, chart_file()["id"]),
                     replace_original=True)
             return
         ack(text="Try `/qwen usage` or `/qwen digest`")
@@ -136,7 +137,8 @@ def build_canned_app(*, api_url: str, bot_token: str, signing_secret: str, publi
     def home(event: dict[str, Any], client: WebClient) -> None:
         client.views_publish(user_id=event["user"], view={"type": "home", "blocks": [
             {"type": "header", "text": plain("QwenCloud usage")},
-            {"type": "section", "text": md(f"Hello <@{event['user']}>, you are *not linked* yet.")},
+            {"type": "section", "text": md(f"Hello <@{event['user']}>, you are *not linked* yet."),
+             "accessory": {"type": "image", "image_url": chart_file()["url"], "alt_text": "logo"}},
             {"type": "actions", "elements": [{"type": "button", "action_id": "home_login",
                                               "text": plain("Log in"), "style": "primary"}]}]})
 

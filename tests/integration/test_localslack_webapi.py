@@ -73,6 +73,17 @@ def test_post_message_errors(client: WebClient, kwargs: dict[str, object], error
     assert err.value.response["error"] == error
 
 
+def test_image_blocks_may_name_uploaded_files_only(fake_slack: FakeSlack, client: WebClient) -> None:
+    file_id = client.files_upload_v2(filename="c.png", content=b"png", title="c")["file"]["id"]
+    assert fake_slack.messages(GENERAL) == []  # uploaded without a channel: private, not posted
+    image = {"type": "image", "slack_file": {"id": file_id}, "alt_text": "chart"}
+    assert client.chat_postMessage(channel=GENERAL, text="chart", blocks=[image])["ok"]
+    with pytest.raises(SlackApiError) as err:
+        missing = {**image, "slack_file": {"id": "F_NOPE"}}
+        client.chat_postMessage(channel=GENERAL, text="chart", blocks=[missing])
+    assert err.value.response["error"] == "invalid_blocks"
+
+
 def test_ephemeral_is_only_for_its_user(fake_slack: FakeSlack, client: WebClient) -> None:
     resp = client.chat_postEphemeral(channel=GENERAL, user=MEMBER, text="only you")
     assert resp["message_ts"]

@@ -139,7 +139,7 @@
       BK.el("span", { class: "msg-time", text: time(m.ts) }),
       m.edited ? BK.el("span", { class: "msg-edited", text: "(edited)" }) : null]);
     const body = BK.el("div", { class: "msg-body", "data-testid": "message-body" });
-    if (m.blocks && m.blocks.length) body.appendChild(BK.render(m.blocks, { names: st.names, onAction: onAction(m) }));
+    if (m.blocks && m.blocks.length) body.appendChild(BK.render(m.blocks, { names: st.names, files: st.files, onAction: onAction(m) }));
     else body.appendChild(BK.textObj(m.text || "", st.names, m.kind === "command" ? "msg-command" : ""));
     for (const f of m.files || []) {
       const link = BK.el("a", { href: f.url_private, target: "_blank", rel: "noopener", class: "file", "data-testid": "file" });
@@ -172,7 +172,7 @@
     if (isHome) {
       const home = $("app-home");
       home.innerHTML = "";
-      if (st.home) home.appendChild(BK.render(st.home.blocks, { names: st.names, onAction: onAction(null, st.home) }));
+      if (st.home) home.appendChild(BK.render(st.home.blocks, { names: st.names, files: st.files, onAction: onAction(null, st.home) }));
       else home.appendChild(BK.el("p", { class: "empty", "data-testid": "home-empty", text: "The app has not published a Home view yet." }));
       return;
     }
@@ -204,7 +204,7 @@
       typed[node.getAttribute("data-block-id") + "/" + node.getAttribute("data-action-id")] = node.value;
     }
     body.innerHTML = "";
-    body.appendChild(BK.render(st.modal.blocks, { names: st.names, errors: st.modal.errors, onAction: onAction(null, st.modal) }));
+    body.appendChild(BK.render(st.modal.blocks, { names: st.names, files: st.files, errors: st.modal.errors, onAction: onAction(null, st.modal) }));
     for (const node of body.querySelectorAll("[data-block-id][data-action-id]")) {
       const key = node.getAttribute("data-block-id") + "/" + node.getAttribute("data-action-id");
       if (typed[key]) node.value = typed[key];

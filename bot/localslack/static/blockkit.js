@@ -20,6 +20,11 @@
   function unesc(s) {
     return String(s).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
   }
+  function imageSrc(obj, ctx) {  // image_url, or an uploaded file: slack_file {id} / {url}
+    if (obj.image_url) return safeUrl(obj.image_url);
+    const f = obj.slack_file || {};
+    return safeUrl(f.url || ((ctx && ctx.files && ctx.files[f.id]) || ""));
+  }
   function safeUrl(url) {
     return /^(https?:|mailto:)/i.test(url) ? url : "#";
   }
@@ -110,7 +115,7 @@
       if (!ctx.inputMode) sel.addEventListener("change", () => act({ selected: sel.value }));
       return sel;
     }
-    if (e.type === "image") return el("img", { class: "bk-image-el", src: safeUrl(e.image_url), alt: e.alt_text || "" });
+    if (e.type === "image") return el("img", { class: "bk-image-el", src: imageSrc(e, ctx), alt: e.alt_text || "" });
     if (e.type === "plain_text_input") {
       const tag = e.multiline ? "textarea" : "input";
       return el(tag, { class: "bk-input", "data-testid": "input", "data-action-id": aid,
@@ -149,13 +154,13 @@
         return el("hr", { ...base, "data-testid": "block-divider" });
       case "context":
         return el("div", { ...base, "data-testid": "block-context" }, (b.elements || []).map((e) =>
-          e.type === "image" ? el("img", { class: "bk-context-img", src: safeUrl(e.image_url), alt: e.alt_text || "" }) : textObj(e, ctx.names)));
+          e.type === "image" ? el("img", { class: "bk-context-img", src: imageSrc(e, ctx), alt: e.alt_text || "" }) : textObj(e, ctx.names)));
       case "actions":
         return el("div", { ...base, "data-testid": "block-actions" }, (b.elements || []).map((e) => element(e, id, ctx)));
       case "image":
         return el("figure", { ...base, "data-testid": "block-image" }, [
           b.title ? el("figcaption", { text: b.title.text }) : null,
-          el("img", { src: safeUrl(b.image_url || ""), alt: b.alt_text || "" })]);
+          el("img", { src: imageSrc(b, ctx), alt: b.alt_text || "" })]);
       case "input": {
         const input = element(b.element || {}, id, { ...ctx, inputMode: true });
         input.setAttribute("data-block-id", id);
