@@ -230,3 +230,19 @@ def test_help_and_version_answer_in_the_ack_without_calling_slack(stack: Stack) 
     assert "qwen-usage-bot" in stack.slack.slash(MEMBER, GENERAL, "version").body
     time.sleep(0.3)
     assert [c.method for c in stack.slack.calls()] == []
+
+
+def test_denied_login_is_told_privately_with_a_login_button(stack: Stack) -> None:
+    stack.slack.slash(MEMBER, GENERAL, "login")
+    stack.wait_ephemeral(MEMBER, has_text("Open QwenCloud to approve"))
+    stack.sim.deny()
+    denied = stack.wait_ephemeral(MEMBER, has_text("was denied"))
+    assert denied.ephemeral_for == MEMBER and _button(denied, render.LOGIN_ACTION)
+    assert stack.services.credentials.get(_owner(stack)) is None
+
+
+def test_working_message_is_replaced_not_left_behind(stack: Stack) -> None:
+    _login(stack)
+    stack.slack.slash(MEMBER, GENERAL, "free-tier")
+    stack.wait_ephemeral(MEMBER, has_text("QwenCloud free tier"))
+    assert not [m for m in stack.slack.ephemerals(MEMBER) if m.text.startswith("Working")]

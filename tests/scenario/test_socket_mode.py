@@ -1,0 +1,28 @@
+"""Socket Mode is only for local development, and only with SLACK_APP_TOKEN."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from slack_bolt import App
+
+from bot.app import socket_mode
+from bot.config import Secret, Settings
+from bot.errors import ConfigError
+
+
+def _app() -> App:
+    return App(signing_secret="s", token="xoxb-1", token_verification_enabled=False)
+
+
+def test_socket_mode_needs_the_app_token() -> None:
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
+        socket_mode(_app(), SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
+
+
+def test_socket_mode_handler_is_built_without_connecting() -> None:
+    services = SimpleNamespace(settings=Settings(slack_app_token=Secret("xapp-1-abc")))
+    handler = socket_mode(_app(), services)  # type: ignore[arg-type]
+    assert handler.app_token == "xapp-1-abc"
+    assert handler.client.app_token == "xapp-1-abc"
