@@ -16,6 +16,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -139,6 +140,13 @@ RESPONSE_URL_LIFETIME = timedelta(minutes=30)
 WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
 
 
+def web_client(token: str | None, base_url: str) -> WebClient:
+    """A Web API client for SLACK_API_URL that waits out HTTP 429 (Retry-After) twice before giving up."""
+    client = WebClient(token=token, base_url=base_url)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
 class EncryptedInstallationStore(SQLAlchemyInstallationStore):
     """Bolt's SQLAlchemy installation store with every Slack token sealed by our MultiFernet keys."""
 
@@ -210,9 +218,9 @@ class SlackNotifier:
     def client_for(self, team_id: str) -> WebClient | None:
         base_url = self._settings.slack_api_url.rstrip("/") + "/"
         if self._settings.slack_bot_token is not None:
-            return WebClient(token=self._settings.slack_bot_token.get(), base_url=base_url)
+            return web_client(self._settings.slack_bot_token.get(), base_url)
         bot = self._store.find_bot(enterprise_id=None, team_id=team_id) if self._store else None
-        return WebClient(token=bot.bot_token, base_url=base_url) if bot is not None else None
+        return web_client(bot.bot_token, base_url) if bot is not None else None
 
     def __call__(self, outcome: LoginOutcome) -> None:
         if not outcome.final:
@@ -223,6 +231,10 @@ class SlackNotifier:
             if outcome.kind == "complete"
             else render_slack.login_failed(outcome.kind)
         )
+        if row.purpose == "team_account":  # an admin linking a team account (bot/admin.py)
+            from bot.render.digest import account_link_result
+
+            message = account_link_result(row.account_name, outcome.kind, render_slack.who(outcome.user))
         self.send(row.owner, row.notify, started_at=row.created_at, payload=message.payload())
 
     def send(
@@ -269,10 +281,10 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
             install_path=INSTALL_PATH,
             redirect_uri_path=REDIRECT_PATH,
         )
-        app = App(**common, oauth_settings=oauth, client=WebClient(base_url=base_url))
+        app = App(**common, oauth_settings=oauth, client=web_client(None, base_url))
     elif s.slack_bot_token is not None:
         token = s.slack_bot_token.get()
-        client = WebClient(token=token, base_url=base_url)
+        client = web_client(token, base_url)
         app = App(**common, client=client, token_verification_enabled=token_verification)
     else:
         raise ConfigError("Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID + SLACK_CLIENT_SECRET")

@@ -161,3 +161,15 @@ def listing(title: str, lines: Sequence[str], *, empty: str, footer: str | None 
     if footer:
         blocks.append(context(footer))
     return Message(f"{title}: {body}", blocks)
+
+
+def account_link_result(name: str, kind: str, who: str | None) -> Message:
+    if kind == "complete":
+        text = (
+            f":white_check_mark: Team account *{name}* is linked (QwenCloud {who or 'account'}). "
+            f"Subscribe a channel with `/qwen digest subscribe {name}` there."
+        )
+    else:
+        why = {"denied": "the login was denied", "expired": "the link expired"}.get(kind, "the login failed")
+        text = f":x: Team account *{name}* was not linked: {why}. DM me `link {name}` to try again."
+    return notice(text)
