@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
@@ -24,6 +24,7 @@ from bot.qwencloud.models import ConsumeItem, FrInstance, ModelSeriesItem
 from bot.qwencloud.results import Breakdown, CodingPlan, FreeTierEntry, Granularity, Payg, Summary, TokenPlan
 
 log = logging.getLogger("bot.usage")
+log.addHandler(logging.NullHandler())  # a library: silent unless the application configures logging
 T = TypeVar("T")
 
 
@@ -98,7 +99,11 @@ class UsageService:
         free = self._submit(self._free_tier, token)
         coding = self._submit(self._coding_plan, token)
         tokens = self._submit(self._token_plan, token)
-        items = self._consume(token, rng, None)
+        try:
+            items = self._consume(token, rng, None)
+        except BaseException:
+            _settle([free, coding, tokens])
+            raise
         return Summary(
             period=rng,
             free_tier=free.result(),
@@ -148,6 +153,7 @@ class UsageService:
             self._submit(self._client.consume_summary, token, start.isoformat(), end.isoformat(), model=model)
             for start, end in month_chunks(rng)
         ]
+        wait(futures)  # all chunks end before one's failure is reported (see _settle)
         items: list[ConsumeItem] = []
         for future in futures:
             items.extend(future.result())
@@ -156,7 +162,11 @@ class UsageService:
     def _breakdown(self, token: str, model: str, rng: DateRange, gran: Granularity) -> Breakdown:
         # The catalogue and the month chunks at once; chunks are leaf tasks so the pool cannot deadlock.
         series = self._submit(self._client.model_series, token)
-        items = self._consume(token, rng, model)
+        try:
+            items = self._consume(token, rng, model)
+        except BaseException:
+            _settle([series])
+            raise
         catalogue: list[ModelSeriesItem] = series.result()
         found = next((m for m in catalogue if m.model == model), None)
         if found is None:
@@ -185,6 +195,14 @@ class UsageService:
         value = compute()
         self._cache.put(account, key, value)
         return value
+
+
+def _settle(futures: list[Future[Any]]) -> None:
+    """Wait for sibling calls before reporting a failure, so none is still using the HTTP client when the
+    caller closes it (and queued ones are dropped)."""
+    for future in futures:
+        future.cancel()
+    wait(futures)
 
 
 def _quiet(call: Callable[[], T], default: T) -> T:

@@ -19,6 +19,7 @@ from bot.errors import HttpError, MalformedResponse, NetworkError, TokenRejected
 from bot.redact import redact_text, redact_url
 
 log = logging.getLogger("bot.qwencloud")
+log.addHandler(logging.NullHandler())  # a library: silent unless the application configures logging
 
 # Statuses worth another try on a read: the server may be briefly overloaded or restarting.
 RETRYABLE_STATUS = frozenset({429, 502, 503, 504})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -326,3 +327,31 @@ def test_cache_hook_serves_repeats_per_account_and_fresh_bypasses() -> None:
     count = len(fake.calls)
     svc.free_tier("tok", account="acct-1", fresh=True)
     assert len(fake.calls) > count
+
+
+class RecordingExecutor(ThreadPoolExecutor):
+    def __init__(self) -> None:
+        super().__init__(max_workers=4)
+        self.futures: list[Future[Any]] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        self.futures.append(future)
+        return future
+
+
+def test_a_failure_leaves_no_call_running() -> None:
+    fake = FakeGateway(gateway_error="MaasListConsumeSummary")
+    executor = RecordingExecutor()
+    client = QwenCloudClient(
+        http=httpx.Client(transport=httpx.MockTransport(fake)),
+        api_endpoint="https://a.test",
+        auth_endpoint="https://a.test",
+        model_map_url="https://cdn.test/model-mapping",
+    )
+    svc = UsageService(client=client, clock=FixedClock(NOW), executor=executor)
+    with pytest.raises(GatewayError):
+        svc.summary("tok", Q1)
+    assert len(executor.futures) == 6  # free tier, coding plan, token plan, three month chunks
+    assert all(f.done() for f in executor.futures)
+    executor.shutdown()
