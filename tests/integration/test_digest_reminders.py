@@ -1,0 +1,82 @@
+"""Expiry reminders: one DM a day before a login expires, once per credential, whatever the worker count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import Services, build_services
+from bot.clock import FixedClock
+from bot.localslack import MEMBER, FakeSlack
+from bot.publish import StaticSlackClients
+from bot.qwencloud.models import DeviceCredentials, QwenUser
+from bot.reminders import ReminderJob
+from bot.storage.owner import Owner
+from bot.team import team_of
+
+NOW = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
+TOKEN = "xoxb-reminders"
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack.start(signing_secret="s", bot_token=TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def services(make_settings, db_url: str, slack: FakeSlack) -> Iterator[Services]:  # type: ignore[no-untyped-def]
+    from bot.storage.migrate import upgrade
+
+    upgrade(db_url)
+    built = build_services(make_settings(database_url=db_url), clock=FixedClock(NOW))
+    built.extras["team_slack"] = StaticSlackClients(token=TOKEN, base_url=slack.api_url)
+    yield built
+    built.close()
+
+
+def job(services: Services, worker: str) -> ReminderJob:
+    team = team_of(services)
+    return ReminderJob(
+        credentials_engine=services.engine,
+        credentials=services.credentials,
+        reminders=team.reminders,
+        slack=team.slack,
+        worker_id=worker,
+    )
+
+
+def put(services: Services, owner: Owner, expires: datetime) -> None:
+    services.credentials.put(owner, DeviceCredentials("tok", expires, QwenUser("u", None, None)))
+
+
+def reminders(slack: FakeSlack) -> list[str]:
+    return [m.text for m in slack.dms(MEMBER) if "login expires" in m.text]
+
+
+def test_one_reminder_per_credential(services: Services, slack: FakeSlack) -> None:
+    team_id = slack.ws.team_id
+    expires = NOW + timedelta(days=3)
+    put(services, Owner(team_id, MEMBER), expires)
+    put(services, Owner.team_account(team_id, "prod"), expires)
+    put(services, Owner("local", "cli:me"), expires)
+    w1, w2 = job(services, "w1"), job(services, "w2")
+    assert w1.run_due(expires - timedelta(days=1, minutes=1)) == 0  # not yet
+    assert w1.run_due(expires - timedelta(hours=23)) == 1
+    assert w2.run_due(expires - timedelta(hours=23)) == 0
+    assert w2.run_due(expires - timedelta(hours=2)) == 0
+    assert len(reminders(slack)) == 1
+    assert expires.strftime("%Y-%m-%d %H:%M") in reminders(slack)[0]
+    # a new login is a new credential: it gets its own reminder when its time comes
+    renewed = expires + timedelta(days=30)
+    put(services, Owner(team_id, MEMBER), renewed)
+    assert w1.run_due(renewed - timedelta(hours=12)) == 1
+    assert len(reminders(slack)) == 2
+
+
+def test_expired_login_is_not_reminded(services: Services, slack: FakeSlack) -> None:
+    put(services, Owner(slack.ws.team_id, MEMBER), NOW - timedelta(minutes=1))
+    assert job(services, "w1").run_due(NOW) == 0
+    assert reminders(slack) == []
