@@ -95,3 +95,25 @@ def test_app_home_shows_admin_sections(stack: Stack) -> None:
     member_view = stack.slack.wait_for(lambda: stack.slack.home(MEMBER))
     assert "Team accounts" not in json.dumps(member_view.payload)
     assert "Log in" in json.dumps(member_view.payload)
+
+
+def test_app_home_login_refresh_logout_and_link_button(stack: Stack) -> None:
+    def home_text() -> str:
+        view = stack.slack.home(MEMBER)
+        return json.dumps(view.payload) if view is not None else ""
+
+    stack.slack.open_home(MEMBER)
+    stack.slack.wait_for(lambda: "Not linked" in home_text())
+    stack.slack.click_home(MEMBER, "qwen_home_login")
+    stack.slack.wait_for(lambda: "Open QwenCloud to approve this login" in home_text())
+    stack.sim.approve()
+    stack.slack.wait_for(lambda: [m for m in stack.slack.dms(MEMBER) if "Logged in" in m.text], timeout=15)
+    stack.slack.click_home(MEMBER, "qwen_home_refresh")
+    stack.slack.wait_for(lambda: "Linked as" in home_text() and "This month" in home_text(), timeout=15)
+    stack.slack.click_home(MEMBER, "qwen_home_logout")
+    stack.slack.wait_for(lambda: "Not linked" in home_text())
+    assert stack.services.credentials.get(Owner(stack.slack.ws.team_id, MEMBER)) is None
+    stack.slack.open_home(ADMIN)
+    stack.slack.wait_for(lambda: stack.slack.home(ADMIN))
+    stack.slack.click_home(ADMIN, "qwen_home_link")
+    stack.slack.wait_for(lambda: _bot_dms(stack, ADMIN, "reply here with `link NAME`"))
