@@ -131,6 +131,10 @@ def json_body(response: httpx.Response) -> Any:
     try:
         return response.json()
     except (ValueError, UnicodeDecodeError) as exc:
+        try:
+            url = redact_url(str(response.request.url))
+        except RuntimeError:  # a response built without a request (tests)
+            url = "?"
         raise MalformedResponse(
-            f"QwenCloud returned a response that is not JSON (HTTP {response.status_code})"
+            f"QwenCloud returned a response that is not JSON (HTTP {response.status_code})\n  URL: {url}"
         ) from exc
