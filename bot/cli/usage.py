@@ -112,9 +112,23 @@ def access_token(services: Any) -> str:
     stored = services.credentials.get(Owner(team_id="local", user_id=f"cli:{getpass.getuser()}"))
     if stored is None:
         raise AuthRequired()
-    if services.clock.now() >= stored.expires_at:
+    now: datetime = services.clock.now()
+    if now >= stored.expires_at:
         raise TokenExpired()
+    warning = expiry_warning(stored.expires_at, now)
+    if warning and sys.stderr.isatty():  # TTY-only UI, like the official CLI
+        sys.stderr.write(warning)
     return str(stored.access_token)
+
+
+def expiry_warning(expires_at: datetime, now: datetime) -> str | None:
+    """The official CLI's notice when four hours or less remain."""
+    left = (expires_at - now).total_seconds()
+    if not 0 < left <= 4 * 3600:
+        return None
+    minutes = int(left // 60)
+    shown = f"{minutes // 60}h {minutes % 60}m" if minutes >= 60 else f"{minutes}m"
+    return f"  ⚠ Token expires in {shown} · run qwen-bot auth login to refresh\n"
 
 
 def local_zone(settings: Settings) -> tzinfo:

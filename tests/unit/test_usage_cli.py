@@ -122,3 +122,13 @@ def test_output_format_defaults_to_json_off_a_terminal(monkeypatch: pytest.Monke
     assert cli.output_format("table") == "text"
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     assert cli.output_format(None) == "text"
+
+
+def test_expiry_warning_only_within_four_hours() -> None:
+    assert cli.expiry_warning(NOW + timedelta(hours=3, minutes=5, seconds=30), NOW) == (
+        "  ⚠ Token expires in 3h 5m · run qwen-bot auth login to refresh\n"
+    )
+    assert cli.expiry_warning(NOW + timedelta(minutes=42), NOW) == (
+        "  ⚠ Token expires in 42m · run qwen-bot auth login to refresh\n"
+    )
+    assert cli.expiry_warning(NOW + timedelta(hours=4, seconds=1), NOW) is None
