@@ -16,7 +16,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
@@ -147,6 +147,12 @@ def web_client(token: str | None, base_url: str) -> WebClient:
     return client
 
 
+def _notice_client(client: WebClient) -> WebClient:
+    """Login notices also retry a Slack 5xx once: a notice seen twice beats a login nobody hears about."""
+    client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=1))
+    return client
+
+
 class EncryptedInstallationStore(SQLAlchemyInstallationStore):
     """Bolt's SQLAlchemy installation store with every Slack token sealed by our MultiFernet keys."""
 
@@ -218,9 +224,9 @@ class SlackNotifier:
     def client_for(self, team_id: str) -> WebClient | None:
         base_url = self._settings.slack_api_url.rstrip("/") + "/"
         if self._settings.slack_bot_token is not None:
-            return web_client(self._settings.slack_bot_token.get(), base_url)
+            return _notice_client(web_client(self._settings.slack_bot_token.get(), base_url))
         bot = self._store.find_bot(enterprise_id=None, team_id=team_id) if self._store else None
-        return web_client(bot.bot_token, base_url) if bot is not None else None
+        return _notice_client(web_client(bot.bot_token, base_url)) if bot is not None else None
 
     def __call__(self, outcome: LoginOutcome) -> None:
         if not outcome.final:
