@@ -52,6 +52,7 @@ def parse_body(content_type: str, raw: bytes) -> JSON:
 class LocalSlackServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many workers posting at once must not wait on a full backlog
 
     def __init__(self, host: str, port: int, *, ws: Workspace, faults: Faults, interactions: Interactions,
                  bot_token: str) -> None:
