@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -57,21 +58,33 @@ def start_simulator_process(latency_ms: int) -> tuple[subprocess.Popen[str], str
     return proc, f"http://127.0.0.1:{int(line.split()[1])}"
 
 
-def approve_all(url: str) -> int:
-    req = urllib.request.Request(
-        f"{url}/_sim/control",
-        data=json.dumps({"action": "approve"}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
+def control(url: str, command: dict[str, Any] | None = None) -> dict[str, Any]:
+    data = None if command is None else json.dumps(command).encode()
+    method = "GET" if data is None else "POST"
+    headers = {"Content-Type": "application/json"}
+    req = urllib.request.Request(f"{url}/_sim/control", data=data, headers=headers, method=method)
     with urllib.request.urlopen(req, timeout=10) as resp:
-        return int(json.load(resp)["result"]["decided"])
+        return dict(json.load(resp))
 
 
-def timed(cli: OfficialCli | OurCli) -> tuple[float, CliResult]:
-    started = time.perf_counter()
+def approve_all(url: str) -> int:
+    return int(control(url, {"action": "approve"})["result"]["decided"])
+
+
+def call_profile(url: str, started: float) -> tuple[float, float, int]:
+    """(ms from process start to the first upstream call, ms from first to last call, number of calls)."""
+    sim_start = float(control(url)["started_monotonic"])
+    with urllib.request.urlopen(f"{url}/_sim/calls", timeout=10) as resp:
+        received = [int(c["received_ms"]) for c in json.load(resp)["calls"]]
+    first = sim_start * 1000 + min(received) - started * 1000
+    return first, float(max(received) - min(received)), len(received)
+
+
+def timed(cli: OfficialCli | OurCli) -> tuple[float, float, CliResult]:
+    """(wall seconds, monotonic start, result)."""
+    started = time.monotonic()
     result = cli.run(*ARGS)
-    return time.perf_counter() - started, result
+    return time.monotonic() - started, started, result
 
 
 def machine() -> str:
@@ -90,7 +103,15 @@ def machine() -> str:
     )
 
 
-def write_report(path: Path, *, latency: int, runs: int, official: list[float], ours: list[float]) -> str:
+def write_report(
+    path: Path,
+    *,
+    latency: int,
+    runs: int,
+    official: list[float],
+    ours: list[float],
+    profiles: dict[str, tuple[float, float, int]],
+) -> str:
     med_o, med_u = statistics.median(official), statistics.median(ours)
     ratio = med_u / med_o
     verdict = "meets" if ratio <= 0.5 else "misses"
@@ -111,6 +132,13 @@ TZ=UTC, fresh login per CLI, {runs} runs each, alternating.
 **Ratio ours / official: {ratio:.2f}x** (goal <= 0.5x: {verdict} it).
 
 Machine: {machine()}.
+
+Where the time goes (last run; the simulator logs when each upstream call arrives):
+
+| CLI | process start -> first call (ms) | first -> last call (ms) | calls |
+|---|---|---|---|
+| official | {profiles["official"][0]:.0f} | {profiles["official"][1]:.0f} | {profiles["official"][2]} |
+| ours | {profiles["ours"][0]:.0f} | {profiles["ours"][1]:.0f} | {profiles["ours"][2]} |
 
 Why: the official CLI awaits the month chunks one after another (12 x {latency} ms on the critical path);
 ours runs them, the free tier, coding plan and token plan concurrently (contract §10).
@@ -137,19 +165,22 @@ def main(argv: list[str]) -> int:
             for cli in (official, ours):
                 cli.login(lambda: approve_all(url))
             times: dict[str, list[float]] = {"official": [], "ours": []}
+            profiles: dict[str, tuple[float, float, int]] = {}
             for _ in range(args.runs):
                 for name, cli in (("official", official), ("ours", ours)):
-                    seconds, result = timed(cli)
+                    control(url, {"action": "clear_calls"})
+                    seconds, started, result = timed(cli)
                     if result.code != 0:
                         print(f"{name} failed (exit {result.code}): {result.stderr[:500]}", file=sys.stderr)
                         return 1
                     times[name].append(seconds)
+                    profiles[name] = call_profile(url, started)
     finally:
         sim.terminate()
         sim.wait(timeout=10)
     target = REPO / "docs" / "benchmarks.md"
     if args.no_write:
-        print(json.dumps(times))
+        print(json.dumps({"times": times, "profiles": profiles}))
         return 0
     print(
         write_report(

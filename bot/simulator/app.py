@@ -61,8 +61,12 @@ class SimulatorApp:
             return self._control(method, path, environ, start)
         if path == "/data/v2/api.json" and method == "POST":
             return self._data(environ, start)
+        received = time.monotonic()
         self._sleep(self.state.faults.latency_ms)
         if path in ("/model-mapping", "/cdn/model-mapping") and method == "GET":
+            with self.state.lock:
+                offset = round((received - self.state.started) * 1000)
+                self.state.calls.append({"action": "model-mapping", "params": {}, "received_ms": offset})
             return _json(start, 200, gateway.model_map())
         if path == "/cli/device/code" and method == "POST":
             return _json(start, *auth.device_code(self.state, query, _base_url(environ)))
@@ -88,6 +92,7 @@ class SimulatorApp:
             time.sleep(ms / 1000)
 
     def _data(self, environ: Environ, start: StartResponse) -> list[bytes]:
+        received = time.monotonic()
         raw = _body(environ)
         try:
             body = json.loads(raw or b"{}")
@@ -119,7 +124,7 @@ class SimulatorApp:
             return _json(start, status, {"code": str(status), "message": "simulated upstream failure"})
         if name in faults.malformed_actions or self.state.take("malformed_next"):
             return _reply(start, 200, b'{"code":"200","data":{"Data":[', "application/json")
-        return _json(start, 200, gateway.dispatch(self.state, body))
+        return _json(start, 200, gateway.dispatch(self.state, body, received))
 
     # -- control --------------------------------------------------------------------------------
     def _control(self, method: str, path: str, environ: Environ, start: StartResponse) -> list[bytes]:

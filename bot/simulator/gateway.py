@@ -131,14 +131,18 @@ def _flat_table(state: SimState) -> dict[str, Callable[[dict[str, Any]], Any]]:
     }
 
 
-def dispatch(state: SimState, body: dict[str, Any]) -> dict[str, Any]:
-    """Answer one gateway call; the caller has already checked auth and transport faults."""
+def dispatch(state: SimState, body: dict[str, Any], received: float = 0.0) -> dict[str, Any]:
+    """Answer one gateway call; the caller has already checked auth and transport faults.
+
+    `received` (monotonic seconds) is logged with the call so tests and benchmarks can see overlap.
+    """
     params = body.get("params") or {}
     if not isinstance(params, dict):
         return error_body("InvalidParameter", "params must be an object")
     name = action_name(body)
     with state.lock:
-        state.calls.append({"action": name, "params": params})
+        offset = round((received - state.started) * 1000) if received else None
+        state.calls.append({"action": name, "params": params, "received_ms": offset})
         gateway_code = state.faults.gateway_error_actions.get(name) or state.faults.gateway_error_actions.get(
             "*"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -75,7 +76,8 @@ class SimState:
         self.faults = faults
         self.codes: dict[str, DeviceCode] = {}
         self.tokens: dict[str, Token] = {}
-        self.calls: list[dict[str, Any]] = []  # every data call (action, params), for assertions
+        self.calls: list[dict[str, Any]] = []  # every data call (action, params, received_ms), for assertions
+        self.started = time.monotonic()
 
     def now(self) -> datetime:
         return self.frozen_now if self.frozen_now is not None else datetime.now(UTC)
@@ -169,6 +171,7 @@ class SimState:
                 ],
                 "tokens": len(self.tokens),
                 "calls": len(self.calls),
+                "started_monotonic": self.started,  # received_ms in /_sim/calls counts from here
             }
 
 
