@@ -369,3 +369,124 @@ def test_redact_url_and_text() -> None:
     text = redact_text('Authorization: Bearer abc.DEF-1 {"access_token": "zz"} xoxb-123-abc ?client_secret=s')
     assert "abc.DEF-1" not in text and '"zz"' not in text and "xoxb-123" not in text and "=s" not in text
     assert "Bearer ***" in text
+
+
+def test_free_tier_quotas_keep_only_usable_instances() -> None:
+    data = {
+        "Data": [
+            {
+                "Status": "valid",
+                "Template": {"Code": "fq_a"},
+                "InitCapacity": {"BaseValue": 1000000, "ShowUnit": "Tokens"},
+                "CurrCapacity": {"BaseValue": 995200},
+                "CurrentCycleEndTime": 1782864000000,
+            },
+            {
+                "Status": "exhaust",
+                "Template": {"Code": "fq_b"},
+                "InitCapacity": {"BaseValue": 50, "ShowUnit": "Pieces"},
+                "CurrCapacity": {"BaseValue": 0},
+            },
+            {
+                "Status": "invalid",
+                "Template": {"Code": "fq_c"},
+                "InitCapacity": {"BaseValue": 1},
+                "CurrCapacity": {},
+            },
+            {
+                "Status": "valid",
+                "Template": {"Code": "fq_d"},
+                "InitCapacity": {"BaseValue": 1, "ShowUnit": "x"},
+            },
+        ]
+    }
+    client, seen = make(lambda r: ok(data))
+    quotas = client.free_tier_quotas(TOKEN, ["fq_a", "fq_b", "fq_a"])
+    assert sorted(quotas) == ["fq_a", "fq_b"]
+    # floor(0.0048*1e4)/100 in binary floating point is 0.47, as in the official CLI (not 0.48)
+    assert quotas["fq_a"].used_pct == 0.47 and quotas["fq_a"].unit == "tokens"
+    assert quotas["fq_a"].reset_date is not None and quotas["fq_a"].reset_date.year == 2026
+    assert quotas["fq_b"].unit == "images" and quotas["fq_b"].used_pct == 100
+    assert body(seen[0])["params"] == {"templateCodes": '["fq_a","fq_b","fq_a"]', "PageSize": "500"}
+
+
+def test_token_plan_actions_parse_both_status_forms() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        action = body(request)["action"]
+        if action == "DescribeFrInstances":
+            return ok(
+                {
+                    "Data": [
+                        {
+                            "Status": {"Code": "valid"},
+                            "TemplateName": "Teams",
+                            "InitCapacityBaseValue": "100",
+                            "CurrCapacityBaseValue": "40",
+                            "EndTime": "2026-07-01T00:00:00Z",
+                        },
+                        {"Status": "expired", "CommodityName": "Old"},
+                    ]
+                }
+            )
+        return ok(
+            {
+                "Data": {
+                    "PlanName": "Seats",
+                    "EndTime": 1782864000000,
+                    "SubscriptionGroupList": [
+                        {"EquityList": [{"TotalValue": "300", "SurplusValue": "120"}]},
+                        {"TotalValue": "5"},
+                    ],
+                }
+            }
+        )
+
+    client, seen = make(handler)
+    first, second = client.fr_instances(TOKEN, "code", 10)
+    assert (first.status, first.template_name, first.init_capacity, first.curr_capacity) == (
+        "valid",
+        "Teams",
+        100,
+        40,
+    )
+    assert (second.status, second.template_name, second.curr_capacity) == ("expired", "Old", 0)
+    seat = client.seat_subscription_summary(TOKEN, "teams")
+    assert seat.plan_name == "Seats" and seat.end_time == "2026-07-01T00:00:00.000Z"
+    assert [(g.total_value, g.surplus_value) for g in seat.groups] == [(300, 120), (5, None)]
+    assert body(seen[0])["params"] == {
+        "Group": "tokenPlan",
+        "CommodityCode": "code",
+        "PageNum": "1",
+        "PageSize": "10",
+    }
+
+
+def test_model_series_flattens_items() -> None:
+    data = {
+        "Data": [
+            {
+                "Items": [
+                    {
+                        "Model": "qwen-plus",
+                        "InferenceMetadata": {"RequestModality": ["Text"], "ResponseModality": ["Text"]},
+                        "Prices": [{"Type": "input_token", "Price": "0.4"}, {"Type": None, "Price": "1"}],
+                    },
+                ]
+            },
+            {
+                "Items": [
+                    {
+                        "Model": "wan",
+                        "MultiPrices": [{"Prices": [{"Type": "image_standard", "Price": "0.03"}]}],
+                    }
+                ]
+            },
+        ]
+    }
+    client, seen = make(lambda r: ok(data))
+    models = client.model_series(TOKEN)
+    assert [m.model for m in models] == ["qwen-plus", "wan"]
+    assert models[0].price_types == ("input_token",) and models[1].multi_price_types == ("image_standard",)
+    assert body(seen[0])["product"] == "AliyunDeliveryService" and body(seen[0])["params"] == {
+        "Language": "en-US"
+    }
