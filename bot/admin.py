@@ -17,9 +17,9 @@ from bot.clock import Clock
 from bot.login import LoginService, PendingLoginView
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.credentials import CredentialStore, StoredCredential
+from bot.storage.health import HealthStore
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
-from bot.storage.team_store import HealthStore
 
 log = logging.getLogger("bot.admin")
 ADMIN_CACHE_SECONDS = 300.0

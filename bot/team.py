@@ -17,8 +17,9 @@ from slack_sdk import WebClient
 from bot.digest import DigestBuilder
 from bot.publish import SlackClients
 from bot.storage.delivery import Deliveries
+from bot.storage.health import HealthStore
 from bot.storage.team import alert_event, digest_run, reminder
-from bot.storage.team_store import AlertRuleStore, HealthStore, SubscriptionStore
+from bot.storage.team_store import AlertRuleStore, SubscriptionStore
 from bot.tracking import TrackingMonitor
 
 if TYPE_CHECKING:

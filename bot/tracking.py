@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.errors import AuthError, QwenBotError
 from bot.publish import SlackClients, open_dm, post
 from bot.render.digest import notice
-from bot.storage.team_store import HealthStore
+from bot.storage.health import HealthStore
 
 log = logging.getLogger("bot.tracking")
 
