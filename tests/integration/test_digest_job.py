@@ -198,3 +198,19 @@ def test_expired_team_login_tells_admins_once_and_posts_nothing(
     notices = [m for m in slack.dms(ADMIN) if "Tracking of team account *prod* stopped" in m.text]
     assert len(notices) == 1
     assert Decimal(1) > 0
+
+
+def test_monthly_digest_reports_the_previous_month(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    link_account(services, sim, slack.ws.team_id)
+    subscribe(team_of(services), slack.ws.team_id, Schedule("monthly", 13, time(9, 0), "UTC"))
+    assert job(services, "w1").run_due(NOW) == 1
+    [message] = slack.messages(GENERAL)
+    assert (
+        message.text.startswith("Monthly QwenCloud spend · prod")
+        and "2026-03-01 → 2026-03-31" in message.text
+    )
+    token = services.credentials.get(Owner.team_account(slack.ws.team_id, "prod")).access_token  # type: ignore[union-attr]
+    march = services.usage.payg(token, DateRange(datetime(2026, 3, 1).date(), datetime(2026, 3, 31).date()))
+    assert money(march.total_cost) in message.text

@@ -117,3 +117,24 @@ def test_app_home_login_refresh_logout_and_link_button(stack: Stack) -> None:
     stack.slack.wait_for(lambda: stack.slack.home(ADMIN))
     stack.slack.click_home(ADMIN, "qwen_home_link")
     stack.slack.wait_for(lambda: _bot_dms(stack, ADMIN, "reply here with `link NAME`"))
+
+
+def test_unlink_and_unsubscribe_admin_only(stack: Stack) -> None:
+    link_prod(stack)
+    team_id = stack.slack.ws.team_id
+    stack.slack.slash(ADMIN, GENERAL, "digest subscribe monthly 1 08:00 UTC")
+    stack.wait_ephemeral(ADMIN, lambda m: "Digest #1 for *prod*" in m.text and "monthly, day 1" in m.text)
+    stack.slack.slash(MEMBER, GENERAL, "digest unsubscribe")
+    stack.wait_ephemeral(MEMBER, lambda m: "Only workspace admins" in m.text)
+    assert len(team_of(stack.services).subscriptions.active()) == 1
+    stack.slack.slash(ADMIN, GENERAL, "digest unsubscribe")
+    stack.wait_ephemeral(ADMIN, lambda m: "Unsubscribed 1 digest: #1 (prod)" in m.text)
+    assert team_of(stack.services).subscriptions.active() == []
+    stack.slack.dm(MEMBER, "unlink prod")
+    stack.slack.wait_for(lambda: _bot_dms(stack, MEMBER, "Only workspace admins"))
+    assert stack.services.credentials.get(Owner.team_account(team_id, "prod")) is not None
+    stack.slack.dm(ADMIN, "unlink prod")
+    stack.slack.wait_for(lambda: _bot_dms(stack, ADMIN, "Team account *prod* unlinked"))
+    assert stack.services.credentials.get(Owner.team_account(team_id, "prod")) is None
+    stack.slack.slash(ADMIN, GENERAL, "digest subscribe")
+    stack.wait_ephemeral(ADMIN, lambda m: "No team account is linked yet" in m.text)
