@@ -46,7 +46,7 @@ def workspace() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def page(browser: Any, workspace: FakeSlack, request: pytest.FixtureRequest) -> Iterator[Any]:
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
