@@ -184,7 +184,12 @@ def main(argv: list[str]) -> int:
         return 0
     print(
         write_report(
-            target, latency=args.latency_ms, runs=args.runs, official=times["official"], ours=times["ours"]
+            target,
+            latency=args.latency_ms,
+            runs=args.runs,
+            official=times["official"],
+            ours=times["ours"],
+            profiles=profiles,
         )
     )
     return 0
