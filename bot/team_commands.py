@@ -83,6 +83,8 @@ class TeamCommands:
         if command.action == "unlink":
             gone = self._accounts.unlink(asked.team_id, name)
             return notice(f"Team account *{name}* unlinked." if gone else f"No team account named *{name}*.")
+        if not (asked.channel_id or "").startswith("D"):
+            return notice(f"Linking runs in our private DM: send me `{command.action} {name}` there.")
         result = self._accounts.link(asked.team_id, asked.user_id, name, relink=command.action == "relink")
         if isinstance(result, AlreadyLinked):
             return notice(

@@ -11,6 +11,7 @@ from bot.home import HomeData
 from bot.render.blocks import Block, actions, button, code_sections, context, divider, fit, header, section
 from bot.render.slack import who
 from bot.render.slack_usage import money, num, pct
+from bot.team_grammar import TEAM_USAGE
 
 HOME_LOGIN = "qwen_home_login"
 HOME_LOGOUT = "qwen_home_logout"
@@ -101,6 +102,7 @@ def _admin(data: HomeData) -> list[Block]:
             + ("\n".join(subs[:20]) or "None. `/qwen digest subscribe` in a channel.")
         ),
         section("*Alerts*\n" + ("\n".join(alerts[:20]) or "None. `/qwen alert add …` in a channel.")),
+        *code_sections(TEAM_USAGE),
     ]
 
 

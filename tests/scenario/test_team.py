@@ -138,3 +138,15 @@ def test_unlink_and_unsubscribe_admin_only(stack: Stack) -> None:
     assert stack.services.credentials.get(Owner.team_account(team_id, "prod")) is None
     stack.slack.slash(ADMIN, GENERAL, "digest subscribe")
     stack.wait_ephemeral(ADMIN, lambda m: "No team account is linked yet" in m.text)
+
+
+def test_link_from_a_channel_points_to_the_dm(stack: Stack) -> None:
+    stack.slack.slash(ADMIN, GENERAL, "link prod")
+    stack.wait_ephemeral(ADMIN, lambda m: "Linking runs in our private DM" in m.text)
+    owner = Owner(stack.slack.ws.team_id, ADMIN)
+    assert (
+        stack.services.pending_logins.get_active_for_owner(
+            owner, now=NOW, purpose="team_account", account_name="prod"
+        )
+        is None
+    )
