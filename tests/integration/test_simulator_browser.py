@@ -1,0 +1,64 @@
+"""The device verification page works in a real browser: Approve and Deny buttons, result page."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.simulator import SimulatorHandle, start_simulator
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("QWEN_BOT_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatorHandle]:
+    with start_simulator(auto_approve_after=None) as handle:
+        yield handle
+
+
+def start_flow(sim: SimulatorHandle) -> tuple[str, str]:
+    data = httpx.post(f"{sim.url}/cli/device/code", params={"client_id": "browser-test"}).json()["Data"]
+    return str(data["Token"]), str(data["VerificationUrl"])
+
+
+def poll(sim: SimulatorHandle, token: str) -> str:
+    resp = httpx.post(f"{sim.url}/cli/device/token", params={"client_id": "browser-test", "token": token})
+    return str(resp.json()["Data"]["Status"])
+
+
+@pytest.mark.parametrize(
+    ("button", "status", "words"), [("Approve", "complete", "approved"), ("Deny", "access_denied", "denied")]
+)
+def test_buttons_decide_the_login(
+    browser: Any, sim: SimulatorHandle, button: str, status: str, words: str
+) -> None:
+    token, url = start_flow(sim)
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        assert page.title() == "QwenCloud simulator: Authorize QwenCloud CLI"
+        page.get_by_role("button", name=button).click()
+        assert words in page.locator("#result").inner_text()
+        page.goto(url)  # answered codes cannot be answered again
+        assert "Already answered" in page.title()
+    finally:
+        page.close()
+    assert poll(sim, token) == status
