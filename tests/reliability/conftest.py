@@ -1,0 +1,164 @@
+"""Reliability fixtures: the whole bot in-process over real HTTP (QwenCloud simulator, local Slack Web API,
+`qwen-bot serve`'s start() with its worker thread), fault switches for the database, and the fault report
+that becomes docs/reliability.md."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
+
+from bot.app import Services, build_services
+from bot.cli.serve import Running, start
+from bot.clock import FixedClock
+from bot.config import Secret, Settings
+from bot.localslack import FakeSlack, Message
+from bot.simulator.server import SimulatorHandle, start_simulator
+from tests.reliability.report import Report, Row
+
+SIGNING_SECRET = "reliability-signing-secret"
+BOT_TOKEN = "xoxb-reliability-bot-token"
+NOW = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
+UPSTREAM_TIMEOUT = 1  # seconds; the simulator's latency knob goes beyond it
+
+
+@pytest.fixture(scope="session")
+def report() -> Iterator[Report]:
+    collected = Report()
+    yield collected
+    collected.write()
+
+
+@pytest.fixture
+def record(report: Report, request: pytest.FixtureRequest) -> Iterator[Callable[..., None]]:
+    """`record(id, area, fault, injected, user_sees, next_step, nothing_lost)`; the result is the test's."""
+    pending: list[Row] = []
+
+    def add(*cells: str) -> None:
+        pending.append(Row(*cells))
+
+    yield add
+    failed = getattr(request.node, "rep_call_failed", True)
+    gap = getattr(request.node, "rep_known_gap", False)
+    result = "KNOWN GAP (xfail)" if gap else "FAIL" if failed else "pass"
+    for row in pending:
+        cells = (row.id, row.area, row.fault, row.injected, row.user_sees, row.next_step, row.nothing_lost)
+        report.add(Row(*cells, result=result))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when == "call":
+        item.rep_call_failed = rep.failed  # type: ignore[attr-defined]
+        item.rep_known_gap = hasattr(rep, "wasxfail")  # type: ignore[attr-defined]
+
+
+class DatabaseSwitch:
+    """Every statement on the engine raises OperationalError while `down` (the server went away)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.down = threading.Event()
+        event.listen(engine, "before_cursor_execute", self._check)
+
+    def _check(self, *args: Any, **kwargs: Any) -> None:
+        if self.down.is_set():
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("database unavailable (test)"))
+
+    @contextmanager
+    def outage(self) -> Iterator[None]:
+        self.down.set()
+        try:
+            yield
+        finally:
+            self.down.clear()
+
+
+@dataclass
+class Stack:
+    sim: SimulatorHandle
+    slack: FakeSlack
+    bot: Running
+    services: Services
+    clock: FixedClock
+    db: DatabaseSwitch
+
+    def seen(self, user: str) -> set[str]:
+        return {m.ts for m in self.slack.ephemerals(user)}
+
+    def wait_ephemeral(
+        self,
+        user: str,
+        predicate: Callable[[Message], bool],
+        timeout: float = 10.0,
+        *,
+        exclude: set[str] | None = None,
+    ) -> Message:
+        """The newest private message to `user` matching `predicate` (and not among `exclude`)."""
+        skip = exclude or set()
+
+        def found() -> Message | None:
+            for message in reversed(self.slack.ephemerals(user)):
+                if message.ts not in skip and predicate(message):
+                    return message
+            return None
+
+        return self.slack.wait_for(found, timeout=timeout)
+
+
+def eventually(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.05) -> Any:
+    """Poll `predicate` until it returns something truthy (conditions outside the Slack workspace)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"condition not met within {timeout}s")
+        time.sleep(interval)
+
+
+def has_text(needle: str) -> Callable[[Message], bool]:
+    return lambda m: needle in m.text or needle in repr(m.blocks)
+
+
+def not_working(m: Message) -> bool:
+    return "Working" not in m.text and m.kind == "ephemeral" and m.user != m.ephemeral_for
+
+
+@pytest.fixture
+def stack(make_settings: Callable[..., Settings]) -> Iterator[Stack]:
+    sim = start_simulator(now=NOW, device_interval=1)
+    slack = FakeSlack.start(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN)
+    clock = FixedClock(NOW, running=True)
+    settings = make_settings(
+        api_endpoint=sim.url,
+        auth_endpoint=sim.url,
+        model_map_url=sim.url + "/cdn/model-mapping",
+        endpoints_configured=True,
+        slack_bot_token=Secret(BOT_TOKEN),
+        slack_signing_secret=Secret(SIGNING_SECRET),
+        slack_api_url=slack.api_url,
+        upstream_timeout=float(UPSTREAM_TIMEOUT),
+        cache_ttl_seconds=0,  # every command goes upstream, so every fault is seen
+    )
+    services = build_services(settings, clock=clock)
+    db = DatabaseSwitch(services.engine)
+    bot = start(services, host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
+    slack.bot_url = bot.url + "/slack/events"
+    try:
+        yield Stack(sim, slack, bot, services, clock, db)
+    finally:
+        bot.stop()
+        services.close()
+        slack.stop()
+        sim.stop()
