@@ -4,6 +4,7 @@ expires_at, inserted before the DM; a new login has a new expiry and so gets its
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
@@ -19,7 +20,13 @@ log = logging.getLogger("bot.reminders")
 REMIND_BEFORE = timedelta(days=1)
 
 
-def reminder_text(expires_at: datetime) -> str:
+def reminder_text(expires_at: datetime, account: str | None = None) -> str:
+    if account is not None:
+        return (
+            f":hourglass_flowing_sand: The QwenCloud login of team account *{account}* expires on "
+            f"*{expires_at:%Y-%m-%d %H:%M} UTC* (in less than a day); its digests and alerts stop then. "
+            f"DM me `relink {account}` to renew it."
+        )
     return (
         f":hourglass_flowing_sand: Your QwenCloud login expires on "
         f"*{expires_at:%Y-%m-%d %H:%M} UTC* (in less than a day). Run `/qwen login` to renew it, or the "
@@ -39,6 +46,7 @@ class ReminderJob:
         slack: SlackClients,
         worker_id: str,
         before: timedelta = REMIND_BEFORE,
+        linker: Callable[[str, str], str | None] | None = None,
     ) -> None:
         self._engine = credentials_engine
         self._credentials = credentials
@@ -46,6 +54,7 @@ class ReminderJob:
         self._slack = slack
         self._worker_id = worker_id
         self._before = before
+        self._linker = linker  # who linked a team account (they hear about its expiry)
 
     def _expiring(self, now: datetime) -> list[tuple[str, str, datetime]]:
         c = credential.c
@@ -53,8 +62,9 @@ class ReminderJob:
             c.expires_at > now,
             c.expires_at <= now + self._before,
             c.team_id != "local",
-            ~c.user_id.startswith(TEAM_ACCOUNT_PREFIX, autoescape=True),
         )
+        if self._linker is None:
+            query = query.where(~c.user_id.startswith(TEAM_ACCOUNT_PREFIX, autoescape=True))
         with self._engine.connect() as conn:
             return [(r.team_id, r.user_id, r.expires_at) for r in conn.execute(query)]
 
@@ -78,16 +88,27 @@ class ReminderJob:
                 self._reminders.failed(claim, now=now, error="the login expired before the reminder went out")
         return done
 
+    def _recipient(self, team_id: str, user_id: str) -> tuple[str | None, str | None]:
+        """(who to DM, the team account's name or None for a personal login)."""
+        if not user_id.startswith(TEAM_ACCOUNT_PREFIX):
+            return user_id, None
+        account = user_id[len(TEAM_ACCOUNT_PREFIX) :]
+        return (self._linker(team_id, account) if self._linker else None), account
+
     def _send(self, claim: Claim, *, now: datetime) -> None:
         row = claim.row
+        recipient, account = self._recipient(str(row["team_id"]), str(row["user_id"]))
+        if recipient is None:
+            self._reminders.failed(claim, now=now, error="nobody to remind: the account's linker is unknown")
+            return
         client = self._slack.for_team(str(row["team_id"]))
-        channel = open_dm(client, str(row["user_id"])) if client is not None else None
+        channel = open_dm(client, recipient) if client is not None else None
         if client is None or channel is None:
             self._reminders.retry(claim, now=now, after=timedelta(minutes=15), error="cannot open the DM")
             return
         if not self._reminders.sending(claim, now=now, channel_id=channel):
             return
-        outcome = post(client, channel=channel, **notice(reminder_text(row["expires_at"])).payload())
+        outcome = post(client, channel=channel, **notice(reminder_text(row["expires_at"], account)).payload())
         if isinstance(outcome, Posted):
             self._reminders.posted(claim, now=now, ts=outcome.ts)
         elif isinstance(outcome, RetryLater):

@@ -69,6 +69,10 @@ class Team:
     catchup: timedelta
     configured_admins: frozenset[str] = frozenset()
 
+    def linker(self, team_id: str, account: str) -> str | None:
+        row = self.health.get(team_id, account)
+        return str(row["linked_by"]) if row is not None and row["linked_by"] else None
+
     def admins_for(self, team_id: str, account: str) -> Iterable[str]:
         """Who hears about a broken team account: QWEN_BOT_ADMINS, its linker, its subscribers."""
         yield from self.configured_admins
@@ -137,5 +141,6 @@ def team_jobs(services: Services, worker_id: str) -> list[Job]:
             reminders=team.reminders,
             slack=team.slack,
             worker_id=worker_id,
+            linker=team.linker,
         ),
     ]

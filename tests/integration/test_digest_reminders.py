@@ -80,3 +80,26 @@ def test_expired_login_is_not_reminded(services: Services, slack: FakeSlack) -> 
     put(services, Owner(slack.ws.team_id, MEMBER), NOW - timedelta(minutes=1))
     assert job(services, "w1").run_due(NOW) == 0
     assert reminders(slack) == []
+
+
+def test_team_account_expiry_reminds_its_linker(services: Services, slack: FakeSlack) -> None:
+    from bot.localslack import ADMIN
+
+    team = team_of(services)
+    team_id = slack.ws.team_id
+    expires = NOW + timedelta(hours=20)
+    put(services, Owner.team_account(team_id, "prod"), expires)
+    put(services, Owner.team_account(team_id, "orphan"), expires)
+    team.health.linked_by(team_id, "prod", ADMIN, now=NOW)
+    full = ReminderJob(
+        credentials_engine=services.engine,
+        credentials=services.credentials,
+        reminders=team.reminders,
+        slack=team.slack,
+        worker_id="w1",
+        linker=team.linker,
+    )
+    assert full.run_due(NOW) == 2
+    assert full.run_due(NOW + timedelta(hours=1)) == 0
+    texts = [m.text for m in slack.dms(ADMIN) if "team account *prod* expires" in m.text]
+    assert len(texts) == 1 and "relink prod" in texts[0]
