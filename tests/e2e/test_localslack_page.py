@@ -145,3 +145,19 @@ def test_a_slow_app_shows_slacks_timeout_notice(page: Any, workspace: FakeSlack)
     notice = page.locator("[data-testid=message][data-kind=error]")
     expect(notice).to_contain_text('/qwen failed with the error "operation_timeout"', timeout=15_000)
     expect(notice.get_by_test_id("message-author")).to_have_text("Slackbot")
+
+
+def test_unread_mark_and_messages_tab_event(page: Any, workspace: FakeSlack) -> None:
+    from slack_sdk import WebClient
+
+    page.goto(workspace.url + "?user=U_MEMBER&view=C_GENERAL")
+    expect(page.get_by_test_id("nav-dm")).to_have_attribute("data-unread", "false")
+    client = WebClient(token=workspace.bot_token, base_url=workspace.api_url)
+    client.chat_postMessage(channel="U_MEMBER", text="Your login finished")
+    expect(page.get_by_test_id("nav-dm")).to_have_attribute("data-unread", "true")
+    shot(page, "unread-dm")
+    page.get_by_test_id("nav-dm").click()
+    expect(page.get_by_test_id("message").filter(has_text="Your login finished")).to_have_count(1)
+    expect(page.get_by_test_id("nav-dm")).to_have_attribute("data-unread", "false")
+    tabs = workspace.wait_for(lambda: [s.body["event"].get("tab") for s in workspace.sent("event_callback")])
+    assert tabs == ["messages"]

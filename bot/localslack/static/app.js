@@ -9,6 +9,7 @@
     user: query.get("user") || localStorage.getItem("ls.user") || "U_MEMBER",
     nav: query.get("view") || localStorage.getItem("ls.view") || "C_GENERAL", // channel id | "dm" | "home"
     state: null, rendered: "", busy: 0,
+    seen: {},  // "user/channel" -> message count seen, for unread marks in the sidebar
   };
 
   async function api(path, body) {
@@ -97,8 +98,16 @@
         title: c.is_member ? "" : "the app is not in this channel" }, [BK.el("span", { text: "# " + c.name })]);
       list.appendChild(BK.el("li", {}, [b]));
     }
+    const current = ui.nav === "home" ? null : channelId();
+    if (current) ui.seen[ui.user + "/" + current] = (st.messages[current] || []).length;
     for (const b of document.querySelectorAll("[data-nav]")) {
-      b.classList.toggle("active", b.getAttribute("data-nav") === ui.nav);
+      const nav = b.getAttribute("data-nav");
+      const cid = nav === "dm" || nav === "home" ? st.dm : nav;
+      const unread = nav !== "home" && cid !== current
+        && (st.messages[cid] || []).length > (ui.seen[ui.user + "/" + cid] || 0);
+      b.classList.toggle("unread", unread);
+      b.setAttribute("data-unread", unread ? "true" : "false");
+      b.classList.toggle("active", nav === ui.nav);
       b.onclick = () => navigate(b.getAttribute("data-nav"));
     }
   }
@@ -109,6 +118,7 @@
     ui.rendered = "";
     apply(ui.state);
     if (nav === "home") api("home", { tab: "home" });
+    else if (nav === "dm") api("home", { tab: "messages" });  // Slack sends app_home_opened for both tabs
     $("composer").focus();
   }
 
