@@ -8,16 +8,20 @@ from slack_bolt import Ack
 
 from bot.admin import AdminCheck
 from bot.clock import Clock
+from bot.errors import UsageError
 from bot.home import HomeService
 from bot.login import LoginService
 from bot.qwencloud.client import QwenCloudClient
+from bot.render.blocks import Message
 from bot.render.digest import notice
-from bot.render.home import home_view
+from bot.render.home import LINK_BLOCK, home_view, link_modal, modal_account_name
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
 from bot.team_commands import REFUSAL
-from handlers.common import TimezoneResolver, asker_from, log
+from bot.team_grammar import account_name
+from handlers.common import Asker, TimezoneResolver, asker_from, log
+from handlers.digest import TeamCommandHandler
 
 LINK_HINT = (
     "To link a team account, reply here with `link NAME` (for example `link prod`). "
@@ -36,7 +40,9 @@ class HomeHandler:
         admins: AdminCheck,
         timezones: TimezoneResolver,
         clock: Clock,
+        commands: TeamCommandHandler | None = None,
     ) -> None:
+        self._commands = commands
         self._home = home
         self._login = login
         self._credentials = credentials
@@ -48,8 +54,6 @@ class HomeHandler:
     def publish(
         self, client: Any, team_id: str, user_id: str, *, fresh: bool = False, login_url: str | None = None
     ) -> None:
-        from handlers.common import Asker
-
         tz_name = self._timezones.name(client, Asker(team_id, user_id, None, None))
         data = self._home.build(
             team_id, user_id, client=client, tz_name=tz_name, fresh=fresh, login_url=login_url
@@ -86,12 +90,59 @@ class HomeHandler:
         self.publish(client, asker.team_id, asker.user_id, fresh=True)
 
     def on_link(self, body: dict[str, Any], client: Any) -> None:
-        """The device flow runs in the admin's DM: point them there."""
+        """Admins get a modal asking the account's name; anyone else a refusal in the DM."""
         asker = asker_from(body)
-        allowed = self._admins.is_admin(client, asker.team_id, asker.user_id)
-        message = notice(LINK_HINT if allowed else REFUSAL)
+        if self._admins.is_admin(client, asker.team_id, asker.user_id):
+            try:
+                client.views_open(trigger_id=body["trigger_id"], view=link_modal())
+                return
+            except Exception as exc:  # an expired trigger: fall back to the DM hint
+                log.info("views.open failed (%s)", type(exc).__name__)
+        self._dm(
+            client,
+            asker.user_id,
+            notice(LINK_HINT if self._admins.is_admin(client, asker.team_id, asker.user_id) else REFUSAL),
+        )
+
+    def ack_link_submit(self, ack: Ack, view: dict[str, Any]) -> None:
         try:
-            channel = client.conversations_open(users=asker.user_id)["channel"]["id"]
+            account_name(modal_account_name(view))
+        except UsageError:
+            ack(
+                response_action="errors",
+                errors={LINK_BLOCK: "Use letters, digits, . _ - (up to 40), e.g. prod"},
+            )
+            return
+        ack()
+
+    def on_link_submit(self, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+        """The device flow runs in the admin's DM: the same answer as DMing `link NAME`."""
+        asker = asker_from(body)
+        name = account_name(modal_account_name(view))
+        channel = self._dm_channel(client, asker.user_id)
+        if channel is None or self._commands is None:
+            return
+        tz_name = self._timezones.name(client, asker)
+        answer = self._commands.answer(
+            f"link {name}", Asker(asker.team_id, asker.user_id, channel, None), tz_name, client
+        )
+        self._post(client, channel, answer)
+
+    def _dm_channel(self, client: Any, user_id: str) -> str | None:
+        try:
+            return str(client.conversations_open(users=user_id)["channel"]["id"])
+        except Exception as exc:
+            log.info("could not open the DM (%s)", type(exc).__name__)
+            return None
+
+    def _dm(self, client: Any, user_id: str, message: Message) -> None:
+        channel = self._dm_channel(client, user_id)
+        if channel is not None:
+            self._post(client, channel, message)
+
+    @staticmethod
+    def _post(client: Any, channel: str, message: Message) -> None:
+        try:
             client.chat_postMessage(channel=channel, **message.payload())
         except Exception as exc:
-            log.info("could not DM the link hint (%s)", type(exc).__name__)
+            log.info("DM failed (%s)", type(exc).__name__)

@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from bot.admin import AdminCheck, TeamAccounts
 from bot.home import HomeService
-from bot.render.home import HOME_LINK, HOME_LOGIN, HOME_LOGOUT, HOME_REFRESH
+from bot.render.home import HOME_LINK, HOME_LOGIN, HOME_LOGOUT, HOME_REFRESH, LINK_MODAL
 from bot.team import team_of
 from bot.team_commands import TeamCommands
 from handlers.admin import DirectMessageHandler
@@ -60,6 +60,7 @@ def build(services: Services, timezones: TimezoneResolver) -> TeamHandlers:
             admins=admins,
             timezones=timezones,
             clock=services.clock,
+            commands=commands,
         ),
     )
 
@@ -72,3 +73,4 @@ def register(app: App, handlers: TeamHandlers) -> None:
     app.action(HOME_LOGOUT)(ack=home.ack, lazy=[home.on_logout])
     app.action(HOME_REFRESH)(ack=home.ack, lazy=[home.on_refresh])
     app.action(HOME_LINK)(ack=home.ack, lazy=[home.on_link])
+    app.view(LINK_MODAL)(ack=home.ack_link_submit, lazy=[home.on_link_submit])

@@ -18,6 +18,8 @@ HOME_LOGOUT = "qwen_home_logout"
 HOME_REFRESH = "qwen_home_refresh"
 HOME_LINK = "qwen_home_link"
 HOME_ACTIONS = (HOME_LOGIN, HOME_LOGOUT, HOME_REFRESH, HOME_LINK)
+LINK_MODAL = "qwen_link_account"  # view callback id
+LINK_BLOCK, LINK_INPUT = "account", "name"
 MAX_VIEW_BLOCKS = 100
 
 
@@ -118,3 +120,32 @@ def home_view(data: HomeData) -> dict[str, Any]:
         context(f"Updated {data.now:%Y-%m-%d %H:%M} UTC."),
     ]
     return {"type": "home", "blocks": fit(blocks, MAX_VIEW_BLOCKS)}
+
+
+def link_modal() -> dict[str, Any]:
+    """The App Home's Link button: ask the team account's name; the login link then arrives in the DM."""
+    return {
+        "type": "modal",
+        "callback_id": LINK_MODAL,
+        "title": {"type": "plain_text", "text": "Link a team account"},
+        "submit": {"type": "plain_text", "text": "Link"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": LINK_BLOCK,
+                "label": {"type": "plain_text", "text": "Account name"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": LINK_INPUT,
+                    "placeholder": {"type": "plain_text", "text": "prod"},
+                },
+            },
+            context("Letters, digits, `.` `_` `-`. I will post the QwenCloud login link in our DM."),
+        ],
+    }
+
+
+def modal_account_name(view: dict[str, Any]) -> str:
+    values = ((view.get("state") or {}).get("values") or {}).get(LINK_BLOCK) or {}
+    return str((values.get(LINK_INPUT) or {}).get("value") or "")

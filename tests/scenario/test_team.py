@@ -116,7 +116,14 @@ def test_app_home_login_refresh_logout_and_link_button(stack: Stack) -> None:
     stack.slack.open_home(ADMIN)
     stack.slack.wait_for(lambda: stack.slack.home(ADMIN))
     stack.slack.click_home(ADMIN, "qwen_home_link")
-    stack.slack.wait_for(lambda: _bot_dms(stack, ADMIN, "reply here with `link NAME`"))
+    stack.slack.wait_for(lambda: stack.slack.modal(ADMIN))
+    bad = stack.slack.submit(ADMIN, {"account": {"name": {"type": "plain_text_input", "value": "no/slash"}}})
+    assert "errors" in bad.body
+    stack.slack.submit(ADMIN, {"account": {"name": {"type": "plain_text_input", "value": "staging"}}})
+    stack.slack.wait_for(lambda: _bot_dms(stack, ADMIN, "Linking team account *staging*"))
+    stack.slack.open_home(MEMBER)
+    stack.slack.click_home(MEMBER, "qwen_home_refresh")
+    assert stack.slack.modal(MEMBER) is None
 
 
 def test_unlink_and_unsubscribe_admin_only(stack: Stack) -> None:

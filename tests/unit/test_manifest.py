@@ -38,6 +38,9 @@ class RecordingApp:
     def event(self, event: str) -> Callable[..., Any]:
         return self._decorator(self.events, event)
 
+    def view(self, callback_id: str) -> Callable[..., Any]:
+        return self._decorator([], callback_id)
+
 
 def _registered() -> RecordingApp:
     app = RecordingApp()
