@@ -26,6 +26,7 @@ log = logging.getLogger("bot.serve")
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the default backlog of 5 resets connections under a burst of commands
 
 
 class _QuietHandler(WSGIRequestHandler):
