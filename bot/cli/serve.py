@@ -107,26 +107,39 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.app import build_services
+    from bot.cli.embedded import prepare
     from bot.logs import configure_logging
 
+    embedded = None
     try:
         settings = Settings.from_env()
         configure_logging(settings)
-        services = build_services(settings)
+        port = settings.port if args.port is None else args.port
+        embedded = prepare(settings, host=args.host, port=port)
+        services = build_services(embedded.settings)
     except ConfigError as exc:
+        if embedded is not None:
+            embedded.stop()
         print(f"qwen-bot serve: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    # With the local workspace on PORT, the bot's own endpoint takes a free port behind it.
+    bot_port = 0 if embedded.workspace is not None else port
     try:
-        handle = start(services, host=args.host, port=args.port, worker=not args.no_worker)
+        handle = start(services, host=args.host, port=bot_port, worker=not args.no_worker)
     except ConfigError as exc:
         services.close()
+        embedded.stop()
         print(f"qwen-bot serve: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    embedded.attach_bot(handle.url)
     print(f"LISTENING {handle.port}", flush=True)
+    for line in embedded.banner:
+        print(line, flush=True)
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
     done.wait()
     handle.stop()
     services.close()
+    embedded.stop()
     return 0
