@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 log = logging.getLogger("bot.delivery")
 
 State = Literal["claimed", "sending", "posted", "retry", "failed"]
-DEFAULT_LEASE = timedelta(minutes=5)
+DEFAULT_LEASE = timedelta(minutes=2)  # short: a restarted worker takes over a dead claim soon
 
 
 @dataclass(frozen=True, slots=True)
