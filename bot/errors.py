@@ -106,7 +106,9 @@ class UpstreamError(QwenBotError):
 
 
 class HttpError(UpstreamError):
-    def __init__(self, status: int, reason: str, url: str, body: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, status: int, reason: str, url: str, body: str, *, retry_after: float | None = None
+    ) -> None:
         super().__init__(
             f"HTTP {status}: {reason}\n  URL: {url}\n  Response: {body[:500]}", retry_after=retry_after
         )
