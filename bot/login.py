@@ -133,8 +133,9 @@ class LoginService:
                 log.exception("device flow %s: unexpected poll failure", row.id)
             else:
                 log.info("device flow %s: poll failed (%s), backing off", row.id, type(exc).__name__)
-            return self._retry(row, worker_id, now)
-        return self._apply(row, worker_id, now, answer)
+            return self._retry(row, worker_id, max(now, self._clock.now()))
+        # Interval counts from the answer, not from the start of the worker's pass over many rows
+        return self._apply(row, worker_id, max(now, self._clock.now()), answer)
 
     def _apply(self, row: PendingLogin, worker_id: str, now: datetime, answer: DevicePoll) -> LoginOutcome:
         if answer.status == "complete":
