@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot.clock import Clock
 from bot.errors import QwenBotError
 from bot.periods import DateRange
-from bot.publish import Posted, Refused, RetryLater, post
+from bot.publish import Posted, Refused, RetryLater
 from bot.qwencloud.results import Payg, Summary
 from bot.render.digest import notice
 from bot.render.slack_usage import money, pct
@@ -179,7 +179,7 @@ class AlertJob:
         )
         if not events.sending(claim, now=now, channel_id=rule.channel_id):
             return
-        outcome = post(client, channel=rule.channel_id, **notice(text).payload())
+        outcome = client.post(channel=rule.channel_id, **notice(text).payload())
         if isinstance(outcome, Posted):
             events.posted(claim, now=now, ts=outcome.ts)
         elif isinstance(outcome, RetryLater):

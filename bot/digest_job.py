@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from bot.chart import daily_spend_png
 from bot.digest import DigestBuilder, DigestReport
 from bot.errors import AuthError, QwenBotError
-from bot.publish import Posted, Refused, RetryLater, SlackClients, Unknown, post, upload_private_png
+from bot.publish import Posted, Refused, RetryLater, SlackClients, Unknown
 from bot.render.digest import chart_alt, digest_message, digest_title
 from bot.schedule import due_occurrence
 from bot.storage.delivery import Claim, Deliveries
@@ -100,8 +100,7 @@ class DigestJob:
         self._tracking.ok(sub.team_id, sub.account, now=now)
         file_id = None
         if self._charts:
-            upload = upload_private_png(
-                client,
+            upload = client.upload_private_png(
                 data=self._png(report),
                 filename=f"qwen-spend-{report.period.start}.png",
                 title=digest_title(report),
@@ -114,15 +113,14 @@ class DigestJob:
         if not self._runs.sending(claim, now=now, channel_id=sub.channel_id):
             log.info("digest run %s: claim lost before posting; not posting", claim.row_id)
             return
-        outcome = post(
-            client,
+        outcome = client.post(
             channel=sub.channel_id,
             **digest_message(report, file_id=file_id).payload(),
             metadata={"event_type": "qwen_digest", "event_payload": {"run_id": claim.row_id}},
         )
         if isinstance(outcome, Refused) and file_id and outcome.error.startswith("invalid_blocks"):
             # Slack refused the image block (nothing was posted): the same digest with the sparkline.
-            outcome = post(client, channel=sub.channel_id, **digest_message(report, file_id=None).payload())
+            outcome = client.post(channel=sub.channel_id, **digest_message(report, file_id=None).payload())
         self._record(claim, outcome, now=now)
 
     def _report(self, sub: Subscription, occurrence: datetime, now: datetime) -> DigestReport:

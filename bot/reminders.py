@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from bot.publish import Posted, Refused, RetryLater, SlackClients, open_dm, post
+from bot.publish import Posted, Refused, RetryLater, SlackClients
 from bot.render.digest import notice
 from bot.storage.credentials import CredentialStore
 from bot.storage.db import credential
@@ -102,13 +102,13 @@ class ReminderJob:
             self._reminders.failed(claim, now=now, error="nobody to remind: the account's linker is unknown")
             return
         client = self._slack.for_team(str(row["team_id"]))
-        channel = open_dm(client, recipient) if client is not None else None
+        channel = client.open_dm(recipient) if client is not None else None
         if client is None or channel is None:
             self._reminders.retry(claim, now=now, after=timedelta(minutes=15), error="cannot open the DM")
             return
         if not self._reminders.sending(claim, now=now, channel_id=channel):
             return
-        outcome = post(client, channel=channel, **notice(reminder_text(row["expires_at"], account)).payload())
+        outcome = client.post(channel=channel, **notice(reminder_text(row["expires_at"], account)).payload())
         if isinstance(outcome, Posted):
             self._reminders.posted(claim, now=now, ts=outcome.ts)
         elif isinstance(outcome, RetryLater):

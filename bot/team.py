@@ -1,8 +1,9 @@
 """Composition of the team features (digests, alerts, reminders, team accounts) on top of `Services`.
 
 `team_of(services)` builds them once per Services (kept in `services.extras["team"]`); `team_jobs()` gives
-the worker its digest, alert and reminder jobs. Slack clients for background posts never retry by
-themselves (bot.publish explains why).
+the worker its digest, alert and reminder jobs. Pure of Slack: the posters for background posts come from
+`services.extras["team_slack"]` (a `bot.publish.SlackClients`), by default the edge's
+`bot.slackio.TeamSlackClients` (a Slack client never retries a post by itself: bot/slackio.py says why).
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
-
-from slack_sdk import WebClient
 
 from bot.digest import DigestBuilder
 from bot.publish import SlackClients
@@ -25,34 +24,6 @@ from bot.tracking import TrackingMonitor
 if TYPE_CHECKING:
     from bot.app import Services
     from bot.worker import Job
-
-
-class TeamSlackClients:
-    """SLACK_BOT_TOKEN for every team, else the OAuth installation's bot token; None when neither."""
-
-    def __init__(self, services: Services) -> None:
-        self._settings = services.settings
-        self._services = services
-        self._store: Any = None
-        self._static: WebClient | None = None
-        if self._settings.slack_bot_token is not None:
-            self._static = self._client(self._settings.slack_bot_token.get())
-
-    def _client(self, token: str) -> WebClient:
-        base_url = self._settings.slack_api_url.rstrip("/") + "/"
-        return WebClient(token=token, base_url=base_url, timeout=20, retry_handlers=[])
-
-    def for_team(self, team_id: str) -> WebClient | None:
-        if self._static is not None:
-            return self._static
-        if self._store is None:
-            from bot.app import installation_store
-
-            self._store = installation_store(self._services)
-        if self._store is None:
-            return None
-        bot = self._store.find_bot(enterprise_id=None, team_id=team_id)
-        return self._client(bot.bot_token) if bot is not None else None
 
 
 @dataclass
@@ -87,13 +58,19 @@ class Team:
                 yield rule.created_by
 
 
+def _slack_clients(services: Services) -> SlackClients:
+    from bot.slackio import TeamSlackClients  # the edge; the composition root may inject its own instead
+
+    return TeamSlackClients(services)
+
+
 def team_of(services: Services) -> Team:
     extras: dict[str, Any] = getattr(services, "extras", {})  # registration tests pass a bare namespace
     existing = extras.get("team")
     if isinstance(existing, Team):
         return existing
     engine: Any = getattr(services, "engine", None)
-    slack = extras.get("team_slack") or TeamSlackClients(services)
+    slack: SlackClients = extras.get("team_slack") or _slack_clients(services)
     health = HealthStore(engine=engine)
     team = Team(
         subscriptions=SubscriptionStore(engine=engine),

@@ -1,7 +1,7 @@
 """Answers to the team commands (`/qwen digest …`, `/qwen alert …`, `link`/`accounts` in a DM) as Messages.
 
 Every command is for admins only: anyone else gets a refusal and nothing changes. Pure of Bolt; the
-handlers pass the Slack client (for the admin check and the chart upload) and the asker.
+handlers pass the Slack client (for the admin check), a poster (for the chart upload) and the asker.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bot.admin import AdminCheck, AlreadyLinked, TeamAccounts, expires_text
 from bot.alerts import describe
 from bot.chart import daily_spend_png
 from bot.clock import Clock
-from bot.publish import upload_private_png
+from bot.publish import Poster
 from bot.render.blocks import Message
 from bot.render.digest import chart_alt, digest_message, digest_title, listing, notice
 from bot.render.slack import login_link, who
@@ -44,15 +44,15 @@ class TeamCommands:
         self._admins = admins
         self._clock = clock
 
-    def answer(self, command: g.TeamCommand, asked: Asked, client: Any) -> Message:
+    def answer(self, command: g.TeamCommand, asked: Asked, client: Any, poster: Poster) -> Message:
         if not self._admins.is_admin(client, asked.team_id, asked.user_id):
             return notice(REFUSAL)
         try:
-            return self._dispatch(command, asked, client)
+            return self._dispatch(command, asked, poster)
         except LookupError as exc:
             return notice(str(exc.args[0]))
 
-    def _dispatch(self, command: g.TeamCommand, asked: Asked, client: Any) -> Message:
+    def _dispatch(self, command: g.TeamCommand, asked: Asked, poster: Poster) -> Message:
         if isinstance(command, g.AccountAction):
             return self._account(command, asked)
         if isinstance(command, g.DigestSubscribe):
@@ -62,7 +62,7 @@ class TeamCommands:
         if isinstance(command, g.DigestUnsubscribe):
             return self._unsubscribe(command, asked)
         if isinstance(command, g.DigestPreview):
-            return self.preview(command, asked, client)
+            return self.preview(command, asked, poster)
         if isinstance(command, g.AlertAdd):
             return self._alert_add(command, asked)
         if isinstance(command, g.AlertList):
@@ -155,7 +155,7 @@ class TeamCommands:
             + ", ".join(f"#{s.id} ({s.account})" for s in chosen)
         )
 
-    def preview(self, command: g.DigestPreview, asked: Asked, client: Any) -> Message:
+    def preview(self, command: g.DigestPreview, asked: Asked, poster: Poster) -> Message:
         account = self._accounts.resolve(asked.team_id, command.account)
         now = self._clock.now()
         schedule = Schedule(
@@ -172,8 +172,7 @@ class TeamCommands:
         png = daily_spend_png(
             list(report.daily), title="Daily pay-as-you-go spend (USD)", previous=list(report.previous_daily)
         )
-        upload = upload_private_png(
-            client,
+        upload = poster.upload_private_png(
             data=png,
             filename="qwen-spend-preview.png",
             title=digest_title(report),

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from bot.errors import AuthError, QwenBotError
-from bot.publish import SlackClients, open_dm, post
+from bot.publish import SlackClients
 from bot.render.digest import notice
 from bot.storage.health import HealthStore
 
@@ -63,8 +63,8 @@ class TrackingMonitor:
         )
         message = notice(text)
         for admin in sorted(set(self._admins_for(team_id, account))):
-            channel = open_dm(client, admin)
+            channel = client.open_dm(admin)
             if channel is None:
                 continue
-            outcome = post(client, channel=channel, **message.payload())
+            outcome = client.post(channel=channel, **message.payload())
             log.info("told admin about %s/%s tracking: %s", team_id, account, type(outcome).__name__)

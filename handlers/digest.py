@@ -10,6 +10,7 @@ from bot import team_grammar
 from bot.errors import UsageError
 from bot.render import slack as render
 from bot.render.blocks import Message
+from bot.slackio import WebPoster
 from bot.team_commands import Asked, TeamCommands
 from handlers.common import Asker
 
@@ -34,4 +35,4 @@ class TeamCommandHandler:
     def answer(self, text: str, asker: Asker, tz_name: str, client: Any) -> Message:
         command = team_grammar.parse_team(text)
         asked = Asked(asker.team_id, asker.user_id, asker.channel_id, tz_name)
-        return self._commands.answer(command, asked, client)
+        return self._commands.answer(command, asked, client, WebPoster(client))

@@ -14,9 +14,9 @@ from bot.app import Services, build_services
 from bot.clock import FixedClock
 from bot.localslack import ADMIN, GENERAL, FakeSlack
 from bot.periods import DateRange
-from bot.publish import StaticSlackClients
 from bot.qwencloud.models import DeviceCredentials, FreeTierQuota, QwenUser
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, Summary, TokenPlan
+from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner
 from bot.team import Team, team_of
 

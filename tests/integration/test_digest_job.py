@@ -13,11 +13,11 @@ from bot.clock import FixedClock
 from bot.digest_job import DigestJob
 from bot.localslack import GENERAL, FakeSlack
 from bot.periods import DateRange
-from bot.publish import StaticSlackClients
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.slack_usage import money
 from bot.schedule import Schedule
 from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner
 from bot.team import Team, team_of
 

@@ -10,9 +10,9 @@ import pytest
 from bot.app import Services, build_services
 from bot.clock import FixedClock
 from bot.localslack import MEMBER, FakeSlack
-from bot.publish import StaticSlackClients
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.reminders import ReminderJob
+from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner
 from bot.team import team_of
 

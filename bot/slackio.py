@@ -1,0 +1,141 @@
+"""The Slack edge of background posting: slack_sdk WebClients, and their answers classified into the pure
+outcomes of bot.publish (Posted / RetryLater / Refused / Unknown).
+
+The WebClients built here never retry by themselves (`retry_handlers=[]`): a transparent retry of a post
+whose answer was lost is exactly how duplicates happen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.publish import (
+    DEFAULT_RETRY_AFTER,
+    Outcome,
+    Posted,
+    RetryLater,
+    Unknown,
+    Upload,
+    api_error,
+    upload_result,
+)
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+log = logging.getLogger("bot.publish")
+
+
+def classify(call: Callable[[], Any]) -> tuple[Outcome, Any]:
+    """Run one Web API call; the outcome and the response (None unless ok)."""
+    try:
+        response = call()
+    except SlackApiError as exc:
+        return _api_error(exc), None
+    except URLError as exc:
+        if isinstance(exc.reason, ConnectionRefusedError):
+            return RetryLater(DEFAULT_RETRY_AFTER, "connection refused"), None
+        return Unknown(f"network: {exc.reason}"), None
+    except ConnectionRefusedError:
+        return RetryLater(DEFAULT_RETRY_AFTER, "connection refused"), None
+    except (TimeoutError, ConnectionError, OSError) as exc:
+        return Unknown(f"network: {type(exc).__name__}"), None
+    return Posted(str(response.get("channel") or ""), str(response.get("ts") or "")), response
+
+
+def _api_error(exc: SlackApiError) -> Outcome:
+    response = exc.response
+    status = int(getattr(response, "status_code", 200) or 200)
+    error = str(response.get("error") or f"http {status}") if hasattr(response, "get") else f"http {status}"
+    return api_error(status, error, getattr(response, "headers", {}) or {})
+
+
+class WebPoster:
+    """A `bot.publish.Poster` over one slack_sdk WebClient."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def post(
+        self, *, channel: str, text: str, blocks: list[dict[str, Any]], metadata: dict[str, Any] | None = None
+    ) -> Outcome:
+        outcome, _ = classify(
+            lambda: self.client.chat_postMessage(
+                channel=channel,
+                text=text,
+                blocks=blocks,
+                metadata=metadata,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        )
+        return outcome
+
+    def open_dm(self, user_id: str) -> str | None:
+        outcome, response = classify(lambda: self.client.conversations_open(users=user_id))
+        if not isinstance(outcome, Posted) or response is None:
+            log.warning("conversations.open for a DM failed: %s", outcome)
+            return None
+        return str((response.get("channel") or {}).get("id") or "") or None
+
+    def upload_private_png(self, *, data: bytes, filename: str, title: str, alt: str) -> Upload:
+        """Upload a PNG without sharing it anywhere; the message then shows it with an image block."""
+        try:
+            outcome, response = classify(
+                lambda: self.client.files_upload_v2(file=data, filename=filename, title=title, alt_txt=alt)
+            )
+        except Exception as exc:  # the SDK's own checks (SlackRequestError, odd answers): no chart, no harm
+            log.warning("chart upload failed (%s): the digest uses a sparkline", type(exc).__name__)
+            return Upload(None)
+        file_id = ""
+        if response is not None:
+            files = response.get("files") or [response.get("file") or {}]
+            file_id = str((files[0] or {}).get("id") or "") if files else ""
+        return upload_result(outcome, file_id)
+
+
+def no_retry_client(token: str, base_url: str, *, timeout: int = 20) -> WebClient:
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
+
+
+class StaticSlackClients:
+    """One workspace: the same bot token for every team id."""
+
+    def __init__(self, *, token: str, base_url: str, timeout: int = 20) -> None:
+        self._poster = WebPoster(no_retry_client(token, base_url, timeout=timeout))
+
+    def for_team(self, team_id: str) -> WebPoster | None:
+        return self._poster
+
+
+class TeamSlackClients:
+    """SLACK_BOT_TOKEN for every team, else the OAuth installation's bot token; None when neither."""
+
+    def __init__(self, services: Services) -> None:
+        self._settings = services.settings
+        self._services = services
+        self._store: Any = None
+        self._static: WebPoster | None = None
+        if self._settings.slack_bot_token is not None:
+            self._static = self._poster(self._settings.slack_bot_token.get())
+
+    def _poster(self, token: str) -> WebPoster:
+        return WebPoster(no_retry_client(token, self._settings.slack_api_url.rstrip("/") + "/"))
+
+    def for_team(self, team_id: str) -> WebPoster | None:
+        if self._static is not None:
+            return self._static
+        if self._store is None:
+            from bot.app import installation_store
+
+            self._store = installation_store(self._services)
+        if self._store is None:
+            return None
+        bot = self._store.find_bot(enterprise_id=None, team_id=team_id)
+        return self._poster(bot.bot_token) if bot is not None else None
