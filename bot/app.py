@@ -14,7 +14,10 @@ import httpx
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.oauth.installation_store import Bot, Installation
@@ -29,7 +32,7 @@ from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.login import LoginOutcome, LoginService
-from bot.logs import configure_logging, context_executor, request_id_middleware
+from bot.logs import configure_logging, context_executor, start_request
 from bot.metrics import get_metrics, metrics_wsgi_app, pending_login_count
 from bot.qwencloud.client import QwenCloudClient
 from bot.render import slack as render_slack
@@ -263,6 +266,36 @@ class SlackNotifier:
         client.chat_postMessage(channel=channel, **payload)
 
 
+class RequestIdMiddleware(Middleware):
+    """A request id per Slack request (bot.logs.start_request). A class on purpose: Bolt builds every keyword
+    argument of a function middleware eagerly and raises on malformed payloads (found by fuzzing)."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        start_request(req.context)
+        if not readable(req.body):
+            log.warning("malformed Slack payload rejected")
+            return BoltResponse(status=400, body={"ok": False, "error": "invalid_payload"})
+        return next()
+
+
+_OBJECTS = ("view", "event", "message", "user", "channel", "container", "state", "options")
+
+
+def readable(body: Any) -> bool:
+    """False for payload shapes Slack never sends and Bolt's matchers crash on (they read `actions[0]`,
+    `view["..."]`, `user.get(...)` for every listener); such requests get 400 instead of 500."""
+    if not isinstance(body, dict):
+        return False
+    if any(key in body and not isinstance(body[key], dict) for key in _OBJECTS):
+        return False
+    if "view" in body and not isinstance(body["view"].get("type"), str):
+        return False
+    actions = body.get("actions", [{}])
+    return isinstance(actions, list) and bool(actions) and all(isinstance(a, dict) for a in actions)
+
+
 def build_app(services: Services, *, token_verification: bool = True) -> App:
     """Bolt's sync App in HTTP mode: one workspace (SLACK_BOT_TOKEN) or many (OAuth install flow)."""
     s = services.settings
@@ -294,7 +327,7 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
         app = App(**common, client=client, token_verification_enabled=token_verification)
     else:
         raise ConfigError("Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID + SLACK_CLIENT_SECRET")
-    app.middleware(request_id_middleware)
+    app.middleware(RequestIdMiddleware())
     services.login.set_notifier(SlackNotifier(services, store=store))
     handlers.register(app, services)
     return app
@@ -311,7 +344,12 @@ def wsgi_app(app: App, *, metrics: WSGIApp | None = None) -> WSGIApp:
             return [b'{"ok":true}']
         if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
             return prometheus(environ, start_response)
-        result: Iterable[bytes] = bolt(environ, start_response)
+        try:
+            result: Iterable[bytes] = bolt(environ, start_response)
+        except Exception:  # Bolt cannot even build a request from this body (a well-signed but odd payload)
+            log.warning("unreadable Slack request rejected", exc_info=True)
+            start_response("400 Bad Request", [("Content-Type", "application/json")])
+            return [b'{"ok":false,"error":"invalid_payload"}']
         return result
 
     return application

@@ -183,17 +183,23 @@ def current_request_id() -> str | None:
     return request_id_var.get()
 
 
-def request_id_middleware(req: Any, resp: Any, next_: Callable[[], Any]) -> Any:
-    """Bolt global middleware: a request id per Slack request, in logs and in `context["request_id"]`.
+def start_request(context: Any = None) -> str:
+    """A new request id, set for this thread's logs and, given a Bolt context, as `context["request_id"]`.
 
-    Register with `app.middleware(request_id_middleware)`. Bolt runs listeners after the middleware chain
-    returns, so the id is set (not reset) here; every request sets its own, and `ContextExecutor` carries it
-    into lazy listeners."""
+    Bolt runs listeners after the middleware chain returns, so the id is set (not reset); every request
+    sets its own, and `ContextExecutor` carries it into lazy listeners. bot/app.py calls this from a
+    class-based Bolt middleware: Bolt builds every keyword argument of a *function* middleware eagerly
+    (action, view, ...) and raises on malformed payloads before the middleware even runs."""
     rid = new_request_id()
-    context = getattr(req, "context", None)
     if context is not None:
         context["request_id"] = rid
     request_id_var.set(rid)
+    return rid
+
+
+def request_id_middleware(req: Any, resp: Any, next_: Callable[[], Any]) -> Any:
+    """Function form of the middleware (prefer the class in bot/app.py, see `start_request`)."""
+    start_request(getattr(req, "context", None))
     next_()
     return resp
 
