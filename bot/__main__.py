@@ -1,4 +1,9 @@
-"""`qwen-bot` command line. Each subcommand lives in bot/cli/<name>.py with register(subparsers)."""
+"""`qwen-bot` command line. Each subcommand lives in bot/cli/<name>.py with register(subparsers).
+
+Start-up is kept light: only the chosen subcommand's module is imported (`qwen-bot usage` must not pay for
+Bolt, Alembic or the web server). The other subcommands get a stub parser with their help line, so
+`qwen-bot --help` still lists them all.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,40 @@ from collections.abc import Sequence
 
 from bot import __version__
 
-# Imported lazily so `qwen-bot simulator` loads nothing from the rest of the bot.
-_COMMANDS = ("serve", "worker", "simulator", "auth", "usage", "rotate_keys", "migrate")
+# command -> (module under bot/cli, help line). A test checks each help line matches the module's register().
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("serve", "web endpoint + worker in one process (PORT, default 3000)"),
+    "worker": ("worker", "poll pending logins, post digests and alerts"),
+    "simulator": ("simulator", "run the local QwenCloud simulator"),
+    "auth": ("auth", "log in to QwenCloud from the terminal (device flow)"),
+    "usage": ("usage", "view usage and billing (like `qwencloud usage`)"),
+    "rotate-keys": ("rotate_keys", "re-encrypt stored credentials with the newest key"),
+    "migrate": ("migrate", "apply database migrations (DATABASE_URL)"),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line (the first word that is not an option), if any."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in _COMMANDS else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The full parser; with `argv`, only the subcommand it names is imported (the rest are help stubs)."""
+    only = _chosen(argv) if argv is not None else None
     parser = argparse.ArgumentParser(prog="qwen-bot", description="QwenCloud usage in Slack and the terminal")
     parser.add_argument("--version", action="version", version=f"qwen-bot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _COMMANDS:
+    for name, (module_name, help_line) in _COMMANDS.items():
+        if argv is not None and name != only:
+            sub.add_parser(name, help=help_line)
+            continue
         try:
-            module = importlib.import_module(f"bot.cli.{name}")
+            module = importlib.import_module(f"bot.cli.{module_name}")
         except ModuleNotFoundError as exc:  # a subcommand not built yet; tests check all are present
-            if exc.name != f"bot.cli.{name}":
+            if exc.name != f"bot.cli.{module_name}":
                 raise
             continue
         module.register(sub)
@@ -35,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.simulator.__main__ import main as sim_main
 
         return sim_main(argv[1:])
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:

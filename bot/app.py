@@ -1,4 +1,6 @@
-"""Composition root: `build_services()` wires everything once; nothing is built at import time."""
+"""Composition root, Slack half: the Bolt app, its WSGI wrapper, the login notifier, Socket Mode.
+
+The core half (`Services`, `build_services()`) lives in bot/services.py and is re-exported here."""
 
 from __future__ import annotations
 
@@ -6,11 +8,9 @@ import copy
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-import httpx
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -27,108 +27,28 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine, Text
 
 import handlers
-from bot import USER_AGENT
-from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.login import LoginOutcome, LoginService
+from bot.login import LoginOutcome
 from bot.logs import configure_logging, context_executor, start_request
-from bot.metrics import get_metrics, metrics_wsgi_app, pending_login_count
-from bot.qwencloud.client import QwenCloudClient
+from bot.metrics import metrics_wsgi_app, pending_login_count
 from bot.render import slack as render_slack
-from bot.storage.app_state import AppStateStore
-from bot.storage.cache import DbCache
-from bot.storage.credentials import CredentialStore
+from bot.services import Services, build_services, make_clock, open_database
 from bot.storage.crypto import Crypto
-from bot.storage.db import is_sqlite, make_engine, safe_url
-from bot.storage.keys import KeySet, load_keys
-from bot.storage.migrate import is_up_to_date, upgrade
 from bot.storage.owner import Owner
-from bot.storage.pending import NotifyTarget, PendingLoginStore
-from bot.usage import UsageService
+from bot.storage.pending import NotifyTarget
+
+__all__ = [  # the Slack half, and the core half re-exported for callers of `bot.app`
+    "Services",
+    "build_app",
+    "build_services",
+    "make_clock",
+    "open_database",
+    "wsgi",
+    "wsgi_app",
+]
 
 log = logging.getLogger("bot.app")
-
-
-@dataclass
-class Services:
-    settings: Settings
-    clock: Clock
-    http: httpx.Client
-    client: QwenCloudClient
-    engine: Engine
-    keys: KeySet
-    crypto: Crypto
-    app_state: AppStateStore
-    credentials: CredentialStore
-    pending_logins: PendingLoginStore
-    login: LoginService
-    usage: Any = None  # bot.usage.UsageService, wired by its owner
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    def close(self) -> None:
-        self.http.close()
-        self.engine.dispose()
-
-
-def make_clock(settings: Settings) -> Clock:
-    return FixedClock(settings.frozen_now, running=True) if settings.frozen_now else SystemClock()
-
-
-def open_database(settings: Settings) -> Engine:
-    """The engine, migrated to head for SQLite; a shared database must be migrated by `qwen-bot migrate`."""
-    engine = make_engine(settings.database_url)
-    if is_sqlite(engine):
-        upgrade(engine)
-    elif not is_up_to_date(engine):
-        engine.dispose()
-        raise ConfigError(
-            f"The database {safe_url(settings.database_url)} is not at the latest schema. "
-            "Run: qwen-bot migrate"
-        )
-    return engine
-
-
-def build_services(
-    settings: Settings, *, transport: httpx.BaseTransport | None = None, clock: Clock | None = None
-) -> Services:
-    clock = clock or make_clock(settings)
-    keys = load_keys(settings)
-    crypto = keys.crypto()
-    http = httpx.Client(transport=transport, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
-    get_metrics().instrument_http(http)
-    client = QwenCloudClient(
-        http=http,
-        api_endpoint=settings.api_endpoint,
-        auth_endpoint=settings.auth_endpoint,
-        model_map_url=settings.model_map_url,
-        timeout=settings.upstream_timeout,
-    )
-    engine = open_database(settings)
-    app_state = AppStateStore(engine=engine, clock=clock)
-    credentials = CredentialStore(engine=engine, crypto=crypto, clock=clock)
-    pending = PendingLoginStore(engine=engine, crypto=crypto)
-    login = LoginService(
-        client=client, credentials=credentials, pending=pending, app_state=app_state, clock=clock
-    )
-    return Services(
-        settings=settings,
-        clock=clock,
-        http=http,
-        client=client,
-        engine=engine,
-        keys=keys,
-        crypto=crypto,
-        app_state=app_state,
-        credentials=credentials,
-        pending_logins=pending,
-        login=login,
-        usage=UsageService(
-            client=client,
-            clock=clock,
-            cache=DbCache(engine=engine, clock=clock, ttl_seconds=settings.cache_ttl_seconds),
-        ),
-    )
 
 
 # == Slack (Bolt) ==========================================================================================

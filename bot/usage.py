@@ -43,7 +43,7 @@ class UsageService:
         client: QwenCloudClient,
         clock: Clock,
         executor: Executor | None = None,
-        max_workers: int = 8,
+        max_workers: int = 32,
         cache: UsageCache | None = None,
     ) -> None:
         self._client = client
@@ -96,19 +96,23 @@ class UsageService:
 
     # -- work
     def _summary(self, token: str, rng: DateRange) -> Summary:
+        # Two rounds on the critical path: the model map, the subscription gray flag, the add-on instances,
+        # the coding plan and every month chunk at once; then the quotas and the remaining plan instances.
         free = self._submit(self._free_tier, token)
         coding = self._submit(self._coding_plan, token)
-        tokens = self._submit(self._token_plan, token)
+        plan = _TokenPlanFetch(self, token)
+        chunks = self._submit_chunks(token, rng, None)
         try:
-            items = self._consume(token, rng, None)
+            plan.second_round()
+            items = self._collect(chunks)
         except BaseException:
-            _settle([free, coding, tokens])
+            _settle([free, coding, *plan.futures, *chunks])
             raise
         return Summary(
             period=rng,
             free_tier=free.result(),
             coding_plan=coding.result(),
-            token_plan=tokens.result(),
+            token_plan=plan.result(),
             payg=aggregate.payg(items),
         )
 
@@ -130,29 +134,25 @@ class UsageService:
             log.warning("coding plan unavailable, treated as not subscribed: %s", exc.code)
             return CodingPlan(subscribed=False)
 
-    def _token_plan(self, token: str) -> TokenPlan:
-        try:
-            gray = _quiet(lambda: self._client.subscription_gray(token), False)
-            addon = self._fr(token, "addon", 100)
-            if gray:
-                seat = self._client.seat_subscription_summary(token, TOKEN_PLAN_CODES["teams"])
-                return aggregate.token_plan_seat(seat, addon)
-            teams, personal = self._fr(token, "teams", 10), self._fr(token, "personal", 10)
-            return aggregate.token_plan_legacy(teams, personal, addon)
-        except QwenBotError as exc:
-            log.warning("token plan unavailable, treated as not subscribed: %s", exc.code)
-            return TokenPlan(subscribed=False)
-
     def _fr(self, token: str, kind: str, page_size: int) -> list[FrInstance]:
         empty: list[FrInstance] = []
         return _quiet(lambda: self._client.fr_instances(token, TOKEN_PLAN_CODES[kind], page_size), empty)
 
     def _consume(self, token: str, rng: DateRange, model: str | None) -> list[ConsumeItem]:
-        """Every month chunk at once; items come back in chunk order, like the CLI's sequential loop."""
-        futures = [
+        return self._collect(self._submit_chunks(token, rng, model))
+
+    def _submit_chunks(
+        self, token: str, rng: DateRange, model: str | None
+    ) -> list[Future[list[ConsumeItem]]]:
+        """Every month chunk at once (leaf tasks, so the pool cannot deadlock)."""
+        return [
             self._submit(self._client.consume_summary, token, start.isoformat(), end.isoformat(), model=model)
             for start, end in month_chunks(rng)
         ]
+
+    @staticmethod
+    def _collect(futures: list[Future[list[ConsumeItem]]]) -> list[ConsumeItem]:
+        """Items in chunk order, like the CLI's sequential loop."""
         wait(futures)  # all chunks end before one's failure is reported (see _settle)
         items: list[ConsumeItem] = []
         for future in futures:
@@ -195,6 +195,46 @@ class UsageService:
         value = compute()
         self._cache.put(account, key, value)
         return value
+
+
+class _TokenPlanFetch:
+    """The token plan as the CLI fetches it: QuerySubscriptionGray and the add-on instances at once, then the
+    seat summary (gray) or the team and personal instances together. The caller's thread waits between the
+    rounds, never a pool thread, so a pool of any size finishes."""
+
+    def __init__(self, service: UsageService, token: str) -> None:
+        self._service, self._token = service, token
+        client = service._client
+        self._gray = service._submit(_quiet, lambda: client.subscription_gray(token), False)
+        self._addon = service._submit(service._fr, token, "addon", 100)
+        self._seat: Future[Any] | None = None
+        self._legacy: tuple[Future[list[FrInstance]], Future[list[FrInstance]]] | None = None
+
+    @property
+    def futures(self) -> list[Future[Any]]:
+        return [self._gray, self._addon, *([self._seat] if self._seat else []), *(self._legacy or ())]
+
+    def second_round(self) -> None:
+        service, token = self._service, self._token
+        if self._gray.result():
+            code = TOKEN_PLAN_CODES["teams"]
+            self._seat = service._submit(service._client.seat_subscription_summary, token, code)
+        else:
+            self._legacy = (
+                service._submit(service._fr, token, "teams", 10),
+                service._submit(service._fr, token, "personal", 10),
+            )
+
+    def result(self) -> TokenPlan:
+        try:
+            if self._seat is not None:
+                return aggregate.token_plan_seat(self._seat.result(), self._addon.result())
+            assert self._legacy is not None, "second_round() first"
+            teams, personal = (f.result() for f in self._legacy)
+            return aggregate.token_plan_legacy(teams, personal, self._addon.result())
+        except QwenBotError as exc:
+            log.warning("token plan unavailable, treated as not subscribed: %s", exc.code)
+            return TokenPlan(subscribed=False)
 
 
 def _settle(futures: list[Future[Any]]) -> None:

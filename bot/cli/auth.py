@@ -52,8 +52,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     fmt = _format(args.format)
     try:
-        from bot.app import build_services
         from bot.cli.auth_flow import TerminalLogin
+        from bot.services import build_services
 
         services = build_services(Settings.from_env())
     except QwenBotError as exc:

@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, Index, String, Table, Text, and_, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
@@ -134,7 +133,10 @@ class DbCache:
 def _upsert(engine: Engine, row: dict[str, Any]) -> Any:
     update = {"value": row["value"], "expires_at": row["expires_at"], "created_at": row["created_at"]}
     keys = [usage_cache.c.account, usage_cache.c.query_key]
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    if engine.dialect.name == "postgresql":  # imported here: the PostgreSQL dialect costs the CLI's start-up
+        from sqlalchemy.dialects import postgresql as dialect
+    else:
+        from sqlalchemy.dialects import sqlite as dialect  # type: ignore[no-redef]
     return dialect.insert(usage_cache).values(**row).on_conflict_do_update(index_elements=keys, set_=update)
 
 

@@ -352,6 +352,7 @@ def test_a_failure_leaves_no_call_running() -> None:
     svc = UsageService(client=client, clock=FixedClock(NOW), executor=executor)
     with pytest.raises(GatewayError):
         svc.summary("tok", Q1)
-    assert len(executor.futures) == 6  # free tier, coding plan, token plan, three month chunks
+    # free tier, coding plan, gray + add-on, three month chunks, then team + personal instances
+    assert len(executor.futures) == 9
     assert all(f.done() for f in executor.futures)
     executor.shutdown()
