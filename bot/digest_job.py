@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from bot.chart import daily_spend_png
 from bot.digest import DigestBuilder, DigestReport
 from bot.errors import AuthError, QwenBotError
+from bot.metrics import get_metrics
 from bot.publish import Posted, Refused, RetryLater, SlackClients, Unknown
 from bot.render.digest import chart_alt, digest_message, digest_title
 from bot.schedule import due_occurrence
@@ -141,6 +142,7 @@ class DigestJob:
         )
 
     def _record(self, claim: Claim, outcome: object, *, now: datetime) -> None:
+        get_metrics().record_digest_run(type(outcome).__name__.lower())  # posted, retrylater, refused, ...
         if isinstance(outcome, Posted):
             self._runs.posted(claim, now=now, ts=outcome.ts)
             log.info("digest run %s posted (ts %s)", claim.row_id, outcome.ts)

@@ -91,6 +91,34 @@ class Metrics:
             self.observe_upstream(action_of(response.request), time.perf_counter() - started)
 
 
+_COMMANDS = frozenset({
+    "usage", "summary", "breakdown", "free-tier", "payg", "login", "logout", "status", "version", "help",
+    "digest", "alert", "alerts", "link", "relink", "unlink", "accounts",
+})
+_OUTCOMES = (  # (error class name in bot.errors' tree, label); first match along the MRO wins
+    ("AuthError", "auth_error"), ("UsageError", "usage_error"), ("InvalidArgument", "usage_error"),
+    ("NetworkError", "network_error"), ("UpstreamError", "upstream_error"),
+    ("DeviceFlowError", "login_error"), ("ConfigError", "config_error"),
+)
+
+
+def command_label(text: str) -> str:
+    """The `command` label of a /qwen text: its first word when known (bounded label values), else other."""
+    words = text.strip().lower().split()
+    head = words[0] if words else "help"
+    if head == "usage" and len(words) > 1 and words[1] in ("summary", "breakdown"):
+        head = words[1]
+    return head if head in _COMMANDS else "other"
+
+
+def outcome_label(exc: BaseException | None) -> str:
+    """ok, or the category of the error (auth_error, usage_error, network_error, upstream_error, ...)."""
+    if exc is None:
+        return "ok"
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return next((label for name, label in _OUTCOMES if name in names), "internal_error")
+
+
 def action_of(request: httpx.Request) -> str:
     """The backend action a request performs: gateway `action` (envelope: its `Api`), else the URL path."""
     path = request.url.path

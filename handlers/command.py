@@ -10,6 +10,7 @@ from slack_bolt import Ack, Respond
 from bot import grammar
 from bot.clock import Clock
 from bot.errors import UsageError
+from bot.metrics import command_label, get_metrics, outcome_label
 from bot.render import slack as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
@@ -60,6 +61,7 @@ class CommandRouter:
             return
         asker = asker_from(body)
         text = body.get("text") or ""
+        failure: Exception | None = None
         try:
             tz_name = self._timezones.name(client, asker)
             if self._team is not None and self._team.handles(text):
@@ -69,7 +71,8 @@ class CommandRouter:
                 message = self.answer(command, asker, tz_name, text)
         except Exception as exc:
             log.info("/qwen %s failed: %s", type(exc).__name__, getattr(exc, "code", ""))
-            message = render.error_message(exc)
+            message, failure = render.error_message(exc), exc
+        get_metrics().record_command(command_label(text), outcome_label(failure))
         respond(replace_original=True, response_type="ephemeral", **message.payload())
 
     def answer(self, command: grammar.Command, asker: Asker, tz_name: str, text: str) -> Message:

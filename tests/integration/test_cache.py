@@ -1,4 +1,4 @@
-"""The shared usage cache: hits skip QwenCloud, shared through the database, TTL, --refresh, logout, owners."""
+"""The shared usage cache: hits skip QwenCloud, shared via the database, TTL, --refresh, logout, owners."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.localslack import GENERAL, MEMBER, Message
+from bot.metrics import get_metrics
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.slack import LOGIN_ACTION
 from bot.storage.owner import Owner
@@ -65,6 +66,7 @@ class UpstreamCase:
     expect: str  # the words of the category
     next_step: str
     user_sees: str
+    outcome: str = "upstream_error"
 
 
 UPSTREAM = [
@@ -77,6 +79,7 @@ UPSTREAM = [
         "I couldn't reach QwenCloud",
         "Try again in a minute",
         "network error: couldn't reach QwenCloud",
+        "network_error",
     ),
     UpstreamCase(
         "upstream.http_5xx",
@@ -120,8 +123,11 @@ def test_upstream_faults(stack: Stack, record: Callable[..., None], case: Upstre
         "credential kept; same command answers once the fault clears",
     )
     link(stack)
+    counter = get_metrics().commands.labels(command="usage", outcome=case.outcome)
+    before = counter._value.get()
     stack.sim.control(**case.knobs)
     message = ask(stack, USAGE, case.expect, timeout=20.0)
+    assert counter._value.get() == before + 1  # /metrics counts the command by its outcome
     assert case.next_step in message.text
     assert not has_login_button(message)  # not an auth problem: no Login offered
     recovers(stack)

@@ -105,3 +105,18 @@ def test_multiprocess_mode_aggregates_processes(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", reader], env=env, check=True, timeout=60,
                          capture_output=True, text=True).stdout
     assert 'qwen_bot_commands_total{command="usage",outcome="ok"} 2.0' in out
+
+
+def test_command_and_outcome_labels_are_bounded() -> None:
+    from bot import errors
+
+    assert metrics.command_label("usage breakdown --model x") == "breakdown"
+    assert metrics.command_label("  Usage last month") == "usage"
+    assert metrics.command_label("") == "help"
+    assert metrics.command_label("rm -rf / " + "x" * 500) == "other"
+    assert metrics.outcome_label(None) == "ok"
+    assert metrics.outcome_label(errors.TokenExpired()) == "auth_error"
+    assert metrics.outcome_label(errors.NetworkError("down")) == "network_error"
+    assert metrics.outcome_label(errors.MalformedResponse("x")) == "upstream_error"
+    assert metrics.outcome_label(errors.ModelNotFound("m")) == "usage_error"
+    assert metrics.outcome_label(RuntimeError("boom")) == "internal_error"
