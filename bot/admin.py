@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
+from bot.errors import NotFound
 from bot.login import LoginService, PendingLoginView
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.credentials import CredentialStore, StoredCredential
@@ -137,15 +138,15 @@ class TeamAccounts:
         if wanted is not None:
             if wanted not in names:
                 known = ", ".join(names) or "none yet"
-                raise LookupError(
+                raise NotFound(
                     f"No team account named *{wanted}* (linked: {known}). An admin can DM me `link {wanted}`."
                 )
             return wanted
         if len(names) == 1:
             return names[0]
         if not names:
-            raise LookupError("No team account is linked yet. An admin can DM me `link NAME` to link one.")
-        raise LookupError(f"Which team account? Add one of: {', '.join(names)}.")
+            raise NotFound("No team account is linked yet. An admin can DM me `link NAME` to link one.")
+        raise NotFound(f"Which team account? Add one of: {', '.join(names)}.")
 
 
 def expires_text(moment: datetime) -> str:

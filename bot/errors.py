@@ -15,6 +15,7 @@
     │   ├── BusinessError           1  envelope ret[0] not SUCCESS
     │   └── MalformedResponse       1  not JSON / wrong shape
     ├── DeviceFlowError             1  denied, expired, no pending session, init failed
+    ├── NotFound                    1  a team command names no known team account, or runs in the wrong place
     └── ConfigError                 4  bad or missing configuration (keys, database URL)
 
 Renderers (render/text.py, render/slack.py, handlers/errors.py) turn these into words; nothing else does.
@@ -134,6 +135,12 @@ class DeviceFlowError(QwenBotError):
         # kind: "denied" | "expired" | "no_pending" | "init_failed" | "error"
         super().__init__(message)
         self.kind = kind
+
+
+class NotFound(QwenBotError):
+    """What a team command needs is missing or ambiguous (an account, a channel); the message says so."""
+
+    code = "NOT_FOUND"
 
 
 class ConfigError(QwenBotError):

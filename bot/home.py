@@ -29,7 +29,7 @@ class HomeData:
     now: datetime
     credential: StoredCredential | None
     usage: Summary | None = None
-    usage_error: str | None = None
+    usage_error: QwenBotError | None = None  # shown through the error table (bot/render/slack.py)
     login_url: str | None = None
     admin: bool = False
     accounts: list[TeamAccount] = field(default_factory=list)
@@ -92,7 +92,7 @@ class HomeService:
 
     def _quick_usage(
         self, cred: StoredCredential, team_id: str, user_id: str, now: datetime, tz_name: str, fresh: bool
-    ) -> tuple[Summary | None, str | None]:
+    ) -> tuple[Summary | None, QwenBotError | None]:
         today = now.astimezone(zone(tz_name)).date()
         try:
             summary = self._usage.summary(
@@ -103,5 +103,5 @@ class HomeService:
             )
         except QwenBotError as exc:
             log.info("home usage unavailable (%s)", exc.code)
-            return None, exc.message
+            return None, exc
         return summary, None

@@ -15,10 +15,11 @@ from bot.admin import AdminCheck, AlreadyLinked, TeamAccounts, expires_text
 from bot.alerts import describe
 from bot.chart import daily_spend_png
 from bot.clock import Clock
+from bot.errors import NotFound
 from bot.publish import Poster
 from bot.render.blocks import Message
 from bot.render.digest import chart_alt, digest_message, digest_title, listing, notice
-from bot.render.slack import login_link, who
+from bot.render.slack import error_message, login_link, who
 from bot.schedule import WEEKDAYS, Schedule
 from bot.storage.owner import Owner
 from bot.team import Team
@@ -49,8 +50,8 @@ class TeamCommands:
             return notice(REFUSAL)
         try:
             return self._dispatch(command, asked, poster)
-        except LookupError as exc:
-            return notice(str(exc.args[0]))
+        except NotFound as exc:
+            return error_message(exc)
 
     def _dispatch(self, command: g.TeamCommand, asked: Asked, poster: Poster) -> Message:
         if isinstance(command, g.AccountAction):
@@ -104,7 +105,7 @@ class TeamCommands:
     # -- digests ------------------------------------------------------------------------------------
     def _channel(self, asked: Asked) -> str:
         if not asked.channel_id or asked.channel_id.startswith("D"):
-            raise LookupError("Run this in the channel that should receive the digest or alert.")
+            raise NotFound("Run this in the channel that should receive the digest or alert.")
         return asked.channel_id
 
     def _subscribe(self, command: g.DigestSubscribe, asked: Asked) -> Message:

@@ -15,6 +15,7 @@ from bot.qwencloud.client import QwenCloudClient
 from bot.render.blocks import Message
 from bot.render.digest import notice
 from bot.render.home import LINK_BLOCK, home_view, link_modal, modal_account_name
+from bot.render.slack import error_message as render_error
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
@@ -122,10 +123,14 @@ class HomeHandler:
         channel = self._dm_channel(client, asker.user_id)
         if channel is None or self._commands is None:
             return
-        tz_name = self._timezones.name(client, asker)
-        answer = self._commands.answer(
-            f"link {name}", Asker(asker.team_id, asker.user_id, channel, None), tz_name, client
-        )
+        try:
+            tz_name = self._timezones.name(client, asker)
+            answer = self._commands.answer(
+                f"link {name}", Asker(asker.team_id, asker.user_id, channel, None), tz_name, client
+            )
+        except Exception as exc:  # told through the error table, as a DMed `link NAME` would be
+            log.info("link from the modal failed (%s)", type(exc).__name__)
+            answer = render_error(exc)
         self._post(client, channel, answer)
 
     def _dm_channel(self, client: Any, user_id: str) -> str | None:

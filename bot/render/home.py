@@ -9,7 +9,7 @@ from bot.alerts import describe
 from bot.grammar import USAGE_TEXT
 from bot.home import HomeData
 from bot.render.blocks import Block, actions, button, code_sections, context, divider, fit, header, section
-from bot.render.slack import who
+from bot.render.slack import error_text, who
 from bot.render.slack_usage import money, num, pct
 from bot.team_grammar import TEAM_USAGE
 
@@ -52,7 +52,7 @@ def _status(data: HomeData) -> list[Block]:
 
 def _usage(data: HomeData) -> list[Block]:
     if data.usage_error:
-        return [section(f":warning: Usage unavailable: {data.usage_error}")]
+        return [section(f":warning: Usage unavailable. {error_text(data.usage_error)}")]
     s = data.usage
     if s is None:
         return []

@@ -23,6 +23,7 @@ from bot.render.blocks import (
     section,
     static_select,
 )
+from bot.team_grammar import TEAM_HELP
 
 # action ids: handlers register these; manifest and tests check them
 LOGIN_ACTION = "qwen_login"
@@ -53,7 +54,8 @@ def working() -> Message:
 
 
 def help_message() -> Message:
-    return Message(USAGE_TEXT, [header("QwenCloud usage"), *code_sections(USAGE_TEXT)])
+    text = f"{USAGE_TEXT}\n{TEAM_HELP}"
+    return Message(text, [header("QwenCloud usage"), *code_sections(text)])
 
 
 def version_message() -> Message:
@@ -171,6 +173,7 @@ _ERRORS: tuple[tuple[type[BaseException], str, str, bool], ...] = (
     (errors.NetworkError, "I couldn't reach QwenCloud.", "Try again in a minute.", False),
     (errors.UpstreamError, "QwenCloud answered with an error: {message}", "Try again later.", False),
     (errors.DeviceFlowError, "The QwenCloud login did not work: {message}", "Try `/qwen login` again.", True),
+    (errors.NotFound, "{message}", "", False),
     (
         errors.ConfigError,
         "The bot is not configured correctly.",
@@ -180,15 +183,23 @@ _ERRORS: tuple[tuple[type[BaseException], str, str, bool], ...] = (
 )
 
 
-def error_message(exc: BaseException) -> Message:
+def _words(exc: BaseException) -> tuple[str, str, bool]:
+    """(what happened, what to do next, offer a Login button) from the table; never the raw exception."""
     for kind, what, step, offer_login in _ERRORS:
         if isinstance(exc, kind):
             message = getattr(exc, "message", "") or "no details"
-            said = what.format(message=message.splitlines()[0][:500])
-            return _error(exc, said, step, offer_login)
-    return _error(
-        exc, "Something went wrong on my side.", "Try again; if it keeps happening, tell the admin.", False
-    )
+            return what.format(message=message.splitlines()[0][:500]), step, offer_login
+    return "Something went wrong on my side.", "Try again; if it keeps happening, tell the admin.", False
+
+
+def error_text(exc: BaseException) -> str:
+    """The table's words for an error, for places that show it inline (the App Home)."""
+    said, step, _ = _words(exc)
+    return f"{said} {step}".strip()
+
+
+def error_message(exc: BaseException) -> Message:
+    return _error(exc, *_words(exc))
 
 
 def _error(exc: BaseException, said: str, step: str, offer_login: bool) -> Message:

@@ -226,7 +226,8 @@ def test_app_home_and_direct_messages_point_at_the_command(stack: Stack) -> None
 
 def test_help_and_version_answer_in_the_ack_without_calling_slack(stack: Stack) -> None:
     stack.slack.clear_calls()
-    assert "Usage: /qwen" in stack.slack.slash(MEMBER, GENERAL, "help").body
+    help_body = stack.slack.slash(MEMBER, GENERAL, "help").body
+    assert "Usage: /qwen" in help_body and "digest subscribe|list|unsubscribe|preview" in help_body
     assert "qwen-usage-bot" in stack.slack.slash(MEMBER, GENERAL, "version").body
     time.sleep(0.3)
     assert [c.method for c in stack.slack.calls()] == []

@@ -110,3 +110,14 @@ def test_accounts() -> None:
 def test_is_team_text() -> None:
     assert is_team_text("digest list") and is_team_text("Link prod")
     assert not is_team_text("usage last month") and not is_team_text("")
+
+
+def test_every_team_example_in_help_parses() -> None:
+    from bot.team_grammar import TEAM_HELP
+
+    examples = [part.strip() for part in TEAM_HELP.split("e.g.")[1].split("·")]
+    assert len(examples) >= 2
+    for example in examples:
+        assert example.startswith("/qwen ")
+        assert is_team_text(example.removeprefix("/qwen ")), example
+        parse_team(example.removeprefix("/qwen "))

@@ -207,3 +207,20 @@ def test_login_link_and_status() -> None:
     view = render.StatusView(linked=True, who="dev@example.com", expires_at=AT)
     status = _ok(render.status_message(view, tz_name="Asia/Tokyo"))
     assert "dev@example.com" in str(status["text"]) and "2026-04-10 21:00 JST" in str(status["text"])
+
+
+def test_help_lists_the_team_commands_compactly() -> None:
+    message = render.help_message()
+    shown = "\n".join(str(b["text"]["text"]) for b in message.blocks if b["type"] == "section")
+    for words in (
+        "digest subscribe|list|unsubscribe|preview",
+        "alert add|list|remove",
+        "link NAME",
+        "relink NAME",
+        "unlink NAME",
+        "accounts",
+        "admins",
+    ):
+        assert words in shown and words in message.text, words
+    assert len(message.blocks) <= 3  # header + the usage text in one or two code sections
+    assert block_problem(message.blocks) is None
