@@ -356,3 +356,33 @@ def test_a_failure_leaves_no_call_running() -> None:
     assert len(executor.futures) == 9
     assert all(f.done() for f in executor.futures)
     executor.shutdown()
+
+
+class GrayGateway(FakeGateway):
+    """QuerySubscriptionGray answers `gray`; the seat summary and plan instances are empty."""
+
+    def __init__(self, *, gray: bool) -> None:
+        super().__init__()
+        self.gray = gray
+
+    def answer(self, action: str, params: dict[str, str]) -> Any:
+        api = params.get("Api", action) if isinstance(params, dict) else action
+        if api == "QuerySubscriptionGray":
+            return {"IsGray": self.gray}
+        if api == "GetSeatSubscriptionSummary":
+            return {"Data": {"SubscriptionGroupList": []}}
+        return super().answer(action, params)
+
+    def apis(self) -> list[str]:
+        return [p.get("Api", a) if isinstance(p, dict) else a for a, p in self.calls]
+
+
+@pytest.mark.parametrize("gray", [False, True])
+def test_token_plan_calls_follow_the_gray_flag(gray: bool) -> None:
+    fake = GrayGateway(gray=gray)
+    result = service(fake).summary("tok", Q1)
+    apis = fake.apis()
+    assert apis.count("QuerySubscriptionGray") == 1
+    assert apis.count("DescribeFrInstances") == (1 if gray else 3)  # add-on, then team + personal unless gray
+    assert apis.count("GetSeatSubscriptionSummary") == (1 if gray else 0)
+    assert result.token_plan is not None
