@@ -23,6 +23,7 @@ from bot.tracking import TrackingMonitor
 
 if TYPE_CHECKING:
     from bot.app import Services
+    from bot.digest_job import DigestJob
     from bot.worker import Job
 
 
@@ -95,22 +96,27 @@ def team_of(services: Services) -> Team:
     return team
 
 
+def digest_job(team: Team, worker_id: str, *, catchup: timedelta | None = None) -> DigestJob:
+    from bot.digest_job import DigestJob
+
+    return DigestJob(
+        subscriptions=team.subscriptions,
+        runs=team.runs,
+        builder=team.builder,
+        slack=team.slack,
+        tracking=team.tracking,
+        worker_id=worker_id,
+        catchup=team.catchup if catchup is None else catchup,
+    )
+
+
 def team_jobs(services: Services, worker_id: str) -> list[Job]:
     from bot.alerts import AlertJob
-    from bot.digest_job import DigestJob
     from bot.reminders import ReminderJob
 
     team = team_of(services)
     return [
-        DigestJob(
-            subscriptions=team.subscriptions,
-            runs=team.runs,
-            builder=team.builder,
-            slack=team.slack,
-            tracking=team.tracking,
-            worker_id=worker_id,
-            catchup=team.catchup,
-        ),
+        digest_job(team, worker_id),
         AlertJob(team=team, usage=services.usage, clock=services.clock, worker_id=worker_id),
         ReminderJob(
             credentials_engine=services.engine,

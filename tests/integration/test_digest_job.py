@@ -19,7 +19,7 @@ from bot.schedule import Schedule
 from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner
-from bot.team import Team, team_of
+from bot.team import Team, digest_job, team_of
 
 NOW = datetime(2026, 4, 13, 9, 5, tzinfo=UTC)  # a Monday, 5 minutes after the 09:00 slot
 TOKEN = "xoxb-digest-test"
@@ -61,16 +61,7 @@ def link_account(services: Services, sim: SimulatorHandle, team_id: str, name: s
 
 
 def job(services: Services, worker: str, catchup: timedelta = timedelta(hours=12)) -> DigestJob:
-    team = team_of(services)
-    return DigestJob(
-        subscriptions=team.subscriptions,
-        runs=team.runs,
-        builder=team.builder,
-        slack=team.slack,
-        tracking=team.tracking,
-        worker_id=worker,
-        catchup=catchup,
-    )
+    return digest_job(team_of(services), worker, catchup=catchup)  # the worker's own wiring
 
 
 def subscribe(team: Team, team_id: str, schedule: Schedule = MONDAY_9) -> int:
