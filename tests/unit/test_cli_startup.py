@@ -66,3 +66,16 @@ def test_at_head_only_when_the_stored_revision_is_the_head(tmp_path: Path) -> No
     upgrade(engine)
     assert schema.at_head(engine)
     engine.dispose()
+
+
+def test_one_shot_exit_keeps_output_and_exit_code() -> None:
+    # `usage` leaves with os._exit() after flushing: stderr and the exit code must be what the command made.
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "usage", "summary", "--days", "3", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "UNKNOWN_OPTION" in proc.stderr and proc.stderr.endswith("\n")
