@@ -1,0 +1,234 @@
+"""Shared harness of bench_ack / bench_e2e / bench_memory: the bot as real processes on real HTTP.
+
+In this process: the QwenCloud simulator and the local Slack workspace (fake Web API, response_url).
+As subprocesses, configured only by the environment like production: `qwen-bot serve --no-worker` (web)
+and, when asked, `qwen-bot worker`. SQLite file in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from cryptography.fernet import Fernet
+
+from bot.app import build_services
+from bot.clock import SystemClock
+from bot.config import Secret, Settings
+from bot.localslack import GENERAL, FakeSlack
+from bot.localslack.sender import sign
+from bot.qwencloud.models import DeviceCredentials, QwenUser
+from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.storage.migrate import upgrade
+from bot.storage.owner import Owner
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench-token"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    return f"{system}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+@dataclass
+class Stack:
+    sim: SimulatorHandle
+    slack: FakeSlack
+    services: Any
+    env: dict[str, str]
+    workdir: Path
+    web_url: str = ""
+    procs: list[subprocess.Popen[str]] = field(default_factory=list)
+    http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30))
+
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        log = (self.workdir / f"{args[0]}-{len(self.procs)}.log").open("w")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", *args], env=self.env, stdout=subprocess.PIPE, stderr=log, text=True
+        )
+        self.procs.append(proc)
+        return proc
+
+    def start_web(self) -> subprocess.Popen[str]:
+        proc = self.spawn("serve", "--no-worker", "--host", "127.0.0.1", "--port", "0")
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line.startswith("LISTENING "):
+            raise RuntimeError(f"web did not start: {line!r}")
+        self.web_url = f"http://127.0.0.1:{int(line.split()[1])}/slack/events"
+        return proc
+
+    def start_gunicorn(self, workers: int = 2, threads: int = 8) -> subprocess.Popen[str]:
+        """The Procfile's web process (gthread), with `workers` processes."""
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        log = (self.workdir / f"gunicorn-{len(self.procs)}.log").open("w")
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        proc = subprocess.Popen(
+            [
+                gunicorn,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(threads),
+                "--workers",
+                str(workers),
+                "--backlog",
+                "256",
+                "bot.app:wsgi()",
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            text=True,
+        )
+        self.procs.append(proc)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if self.http.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.web_url = f"http://127.0.0.1:{port}/slack/events"
+        return proc
+
+    def link(self, users: list[str]) -> None:
+        now = datetime.now(UTC)
+        for uid in users:
+            if uid not in self.slack.ws.users:
+                self.slack.add_user(uid, uid.lower())
+            creds = DeviceCredentials(
+                self.sim.issue_token(), now + timedelta(days=1), QwenUser(uid, None, None)
+            )
+            self.services.credentials.put(Owner(self.slack.ws.team_id, uid), creds)
+
+    def slash(self, user: str, text: str) -> tuple[float, str]:
+        """POST a signed /qwen; (ack seconds, the response_url token the answer will use)."""
+        form, token = self.slack.sender.payloads.slash(user, GENERAL, text, "/qwen")
+        body = urlencode(form)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
+        started = time.perf_counter()
+        reply = self.http.post(self.web_url, content=body, headers=headers)
+        elapsed = time.perf_counter() - started
+        if reply.status_code != 200:
+            raise RuntimeError(f"HTTP {reply.status_code}")
+        return elapsed, token
+
+    def answered(self, token: str, needle: str = "*Analysis*") -> bool:
+        return any(
+            c.params.get("token") == token and needle in repr(c.params)
+            for c in self.slack.calls("response_url")
+        )
+
+    def wait_answer(self, token: str, needle: str = "*Analysis*", timeout: float = 60.0) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.answered(token, needle):
+                return time.perf_counter()
+            time.sleep(0.002)
+        raise TimeoutError(f"no answer for {token}")
+
+    def rss_mb(self, proc: subprocess.Popen[str]) -> float:
+        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS")
+
+
+@contextmanager
+def stack(
+    *,
+    latency_ms: int = 0,
+    cache_ttl: int = 600,
+    extra_env: dict[str, str] | None = None,
+    database_url: str | None = None,
+) -> Iterator[Stack]:
+    workdir = Path(tempfile.mkdtemp(prefix="qwen-bench-"))
+    sim = start_simulator(latency_ms=latency_ms, device_interval=1)
+    slack = FakeSlack.start(signing_secret=SECRET, bot_token=TOKEN)
+    key = Fernet.generate_key().decode()
+    db = database_url or f"sqlite:///{workdir / 'bench.db'}"
+    upgrade(db)
+    settings = Settings(
+        data_dir=workdir / "data",
+        database_url=db,
+        encryption_keys=Secret(key),
+        api_endpoint=sim.url,
+        auth_endpoint=sim.url,
+        model_map_url=sim.url + "/cdn/model-mapping",
+        endpoints_configured=True,
+        slack_bot_token=Secret(TOKEN),
+        slack_signing_secret=Secret(SECRET),
+        slack_api_url=slack.api_url,
+        cache_ttl_seconds=cache_ttl,
+    )
+    services = build_services(settings, clock=SystemClock())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "QWEN", "DATABASE_URL"))}
+    env.update(
+        QWENCLOUD_API_ENDPOINT=sim.url,
+        QWENCLOUD_AUTH_ENDPOINT=sim.url,
+        QWENCLOUD_MODEL_MAP_URL=sim.url + "/cdn/model-mapping",
+        SLACK_API_URL=slack.api_url,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        DATABASE_URL=db,
+        QWEN_BOT_DATA_DIR=str(workdir),
+        QWEN_BOT_ENCRYPTION_KEYS=key,
+        QWEN_BOT_CACHE_TTL=str(cache_ttl),
+        QWEN_BOT_LOG_LEVEL="WARNING",
+        **(extra_env or {}),
+    )
+    s = Stack(sim, slack, services, env, workdir)
+    try:
+        yield s
+    finally:
+        for proc in s.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in s.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        s.http.close()
+        services.close()
+        slack.stop()
+        sim.stop()
