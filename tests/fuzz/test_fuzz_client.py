@@ -228,7 +228,7 @@ def _typed(value: Any) -> bool:
 
 
 @settings(
-    max_examples=3000, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=2000, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
 )
 @given(st.sampled_from(sorted(CALLS)), STATUSES, BODIES)
 @example("consume_summary_page", 200, b'{"code":"200","data":{"Data":[],"TotalCount":"\xc2\xb2"}}')
