@@ -9,6 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, inspect, select, update
 
+from bot.errors import ConfigError
 from bot.qwencloud.models import DeviceCode, DeviceCredentials, QwenUser
 from bot.storage.app_state import AppStateStore
 from bot.storage.credentials import CredentialStore
@@ -267,3 +268,21 @@ def test_concurrent_create_unless_active_keeps_one_flow(db_url: str) -> None:
     assert len(results) == 4
     assert len({row_id for row_id, _ in results}) == 1  # one flow, one link for everyone
     assert sorted(reused for _, reused in results) == [False, True, True, True]
+
+
+def test_open_database_checks_the_schema_without_alembic_when_at_head(db_url: str, make_settings) -> None:
+    from bot.services import open_database
+    from bot.storage.schema import at_head
+
+    settings = make_settings(database_url=db_url)
+    if db_url.startswith("sqlite"):
+        engine = open_database(settings)  # a new SQLite file is migrated on open
+    else:
+        with pytest.raises(ConfigError, match="qwen-bot migrate"):
+            open_database(settings)  # a shared database is never migrated behind the operator's back
+        engine = make_engine(db_url)
+        upgrade(engine)
+        engine.dispose()
+        engine = open_database(settings)
+    assert at_head(engine) and current_revision(engine) == head_revision()
+    engine.dispose()
