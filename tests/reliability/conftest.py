@@ -136,7 +136,8 @@ def not_working(m: Message) -> bool:
 
 
 @pytest.fixture
-def stack(make_settings: Callable[..., Settings]) -> Iterator[Stack]:
+def stack(make_settings: Callable[..., Settings], request: pytest.FixtureRequest) -> Iterator[Stack]:
+    """`@pytest.mark.parametrize("stack", [600], indirect=True)` turns the results cache on (TTL seconds)."""
     sim = start_simulator(now=NOW, device_interval=1)
     slack = FakeSlack.start(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN)
     clock = FixedClock(NOW, running=True)
@@ -149,7 +150,8 @@ def stack(make_settings: Callable[..., Settings]) -> Iterator[Stack]:
         slack_signing_secret=Secret(SIGNING_SECRET),
         slack_api_url=slack.api_url,
         upstream_timeout=float(UPSTREAM_TIMEOUT),
-        cache_ttl_seconds=0,  # every command goes upstream, so every fault is seen
+        # by default every command goes upstream, so every fault is seen
+        cache_ttl_seconds=int(getattr(request, "param", 0)),
     )
     services = build_services(settings, clock=clock)
     db = DatabaseSwitch(services.engine)
