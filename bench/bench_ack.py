@@ -30,6 +30,7 @@ TEXT = "usage last-month"
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY)
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--pythonpath", default="")
     parser.add_argument("--text", default=TEXT)
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "--gunicorn-workers", type=int, default=0, help="serve with gunicorn (Procfile) instead"
     )
     args = parser.parse_args(argv)
-    users = [f"UB{i:03d}" for i in range(CONCURRENCY)]
+    users = [f"UB{i:03d}" for i in range(args.concurrency)]
     acks: list[float] = []
     extra = {"PYTHONPATH": args.pythonpath} if args.pythonpath else {}
     with stack(latency_ms=args.latency_ms, cache_ttl=0, extra_env=extra) as s:
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             s.start_web()
         s.slash(users[0], "help")  # warm-up: first request pays imports and auth.test
         port = int(s.web_url.split(":")[2].split("/")[0])
-        barrier = threading.Barrier(CONCURRENCY)
+        barrier = threading.Barrier(args.concurrency)
 
         def one(user: str) -> tuple[float, str]:
             # Pre-built, pre-signed request on a pre-connected socket: the client spends microseconds, so
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                 raise RuntimeError(reply[:80])
             return elapsed, token
 
-        with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+        with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
             for _ in range(args.rounds):
                 results = list(pool.map(one, users))
                 acks += [elapsed for elapsed, _ in results]
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "median_ms": median(acks) * 1000,
     }
     print(
-        f"ack latency, {CONCURRENCY} concurrent, {args.rounds} rounds ({out['n']} commands): "
+        f"ack latency, {args.concurrency} concurrent, {args.rounds} rounds ({out['n']} commands): "
         f"p50 {out['p50_ms']:.1f} ms, p99 {out['p99_ms']:.1f} ms, max {out['max_ms']:.1f} ms"
     )
     print(f"machine: {machine()}")
