@@ -200,6 +200,14 @@ class RequestIdMiddleware(Middleware):
         return next()
 
 
+def event_listener_failed(error: Exception, body: dict[str, Any], response: BoltResponse | None) -> None:
+    """Listener errors are logged. Events run before the response (process_before_response), so a failing
+    event listener still answers 200: Slack would only redeliver the same event, up to three times."""
+    log.error("listener failed: %s", type(error).__name__, exc_info=error)
+    if response is not None and body.get("type") == "event_callback":
+        response.status, response.body = 200, ""
+
+
 _OBJECTS = ("view", "event", "message", "user", "channel", "container", "state", "options")
 
 
@@ -252,6 +260,7 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
     else:
         raise ConfigError("Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID + SLACK_CLIENT_SECRET")
     app.middleware(RequestIdMiddleware())
+    app.error(event_listener_failed)
     services.login.set_notifier(SlackNotifier(services, store=store))
     handlers.register(app, services)
     return app

@@ -73,6 +73,7 @@ def test_secrets_in_extra_fields_are_masked(captured: io.StringIO) -> None:
 
 def test_json_lines_shape_and_request_id(captured: io.StringIO) -> None:
     log = logging.getLogger("bot.test")
+    logs.request_id_var.set(None)  # this thread may have served an in-process Slack request before
     log.info("outside")
     with logs.request_context("req-abc") as rid:
         log.info("inside %d", 42)
