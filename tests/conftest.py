@@ -117,3 +117,23 @@ def make_settings(tmp_path: Path, key: str):  # type: ignore[no-untyped-def]
         return Settings(**values)  # type: ignore[arg-type]
 
     return build
+
+
+CHROMIUM = os.environ.get("QWEN_BOT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole run: Playwright's sync API allows one instance per thread."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):  # CI installs Chromium: its absence there is a failure, not a skip
+            pytest.fail(f"no Chromium at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

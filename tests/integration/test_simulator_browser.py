@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,19 +11,6 @@ import pytest
 from bot.simulator import SimulatorHandle, start_simulator
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("QWEN_BOT_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
