@@ -74,7 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if one_shot:
         gc.disable()  # a short process: collections during start-up imports only cost time
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        # A subcommand may answer unknown options its own way (usage: the official UNKNOWN_OPTION, exit 1).
+        reject = getattr(args, "reject_unknown", None)
+        if reject is None:
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        return int(reject(args, extras))
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import re
 import sys
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import Settings
@@ -23,9 +24,56 @@ COMMANDS = ("summary", "breakdown", "free-tier", "payg")
 PERIOD_HELP = "Period preset: today, yesterday, week, month, last-month, quarter, year, YYYY-MM"
 
 
+class OfficialArgumentParser(argparse.ArgumentParser):
+    """Option errors the way the official CLI (commander) reports them: its codes, its words, exit 1."""
+
+    def error(self, message: str) -> NoReturn:
+        match = re.match(r"argument (--[\w-]+)(?:/[^:]*)?: expected one argument", message)
+        if match:
+            option = match.group(1)
+            exc = UsageError(
+                f"option '{option} {_VALUE_NAMES.get(option, '<value>')}' argument missing",
+                code="MISSING_OPTION_VALUE",
+            )
+        else:
+            bad_format = re.match(r"argument --format: invalid choice: '([^']*)'", message)
+            if bad_format:
+                # commander validates --format itself and answers in the automatic format
+                exc = UsageError(
+                    f"Invalid format '{bad_format.group(1)}'. Supported: auto, table, json, text",
+                    code="INVALID_FORMAT",
+                )
+                sys.exit(fail(exc, output_format(None)))
+            exc = UsageError(message)
+        sys.exit(fail(exc, _explicit_format(sys.argv)))
+
+
+_VALUE_NAMES = {"--model": "<id>", "--period": "<preset>", "--from": "<date>", "--to": "<date>",
+                "--days": "<n>", "--granularity": "<g>", "--format": "<format>"}
+
+
+def _explicit_format(argv: list[str]) -> str:
+    # Like commander, errors found while parsing are JSON only when --format json was given explicitly.
+    for i, arg in enumerate(argv):
+        if (arg == "--format" and argv[i + 1 : i + 2] == ["json"]) or arg == "--format=json":
+            return "json"
+    return "text"
+
+
+def reject_unknown(args: argparse.Namespace, extras: list[str]) -> int:
+    option = next((e for e in extras if e.startswith("-")), None)
+    if option is None:
+        exc = UsageError(f"too many arguments for 'usage {args.usage_command}'.")
+    else:
+        exc = UsageError(f"unknown option '{option.split('=', 1)[0]}'", code="UNKNOWN_OPTION")
+    return fail(exc, "json" if args.format == "json" else "text")
+
+
 def register(sub: Any) -> None:
     usage = sub.add_parser("usage", help="view usage and billing (like `qwencloud usage`)")
-    usage_sub = usage.add_subparsers(dest="usage_command", metavar="COMMAND", required=True)
+    usage_sub = usage.add_subparsers(
+        dest="usage_command", metavar="COMMAND", required=True, parser_class=OfficialArgumentParser
+    )
     helps = {
         "summary": "usage summary across all models",
         "breakdown": "per-day/month/quarter usage for one model (PAYG only)",
@@ -45,8 +93,10 @@ def register(sub: Any) -> None:
             parser.add_argument(
                 "--granularity", metavar="G", default="day", help="day, month, quarter (default: day)"
             )
-        parser.add_argument("--format", choices=("json", "text", "table"), default=None, help="Output format")
-        parser.set_defaults(func=run)
+        parser.add_argument(
+            "--format", choices=("auto", "json", "text", "table"), default=None, help="Output format"
+        )
+        parser.set_defaults(func=run, reject_unknown=reject_unknown)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -58,6 +58,24 @@ ERROR_VARIANTS = [
 ]
 
 
+# Option errors found while parsing: commander's codes and words, JSON only with an explicit --format json.
+OPTION_ERROR_VARIANTS = [
+    ("summary", "--bogus", "--format", "json"),
+    ("payg", "--format", "json", "--days"),
+    ("breakdown", "--format", "json", "--model"),
+    ("payg", "--period"),
+    ("breakdown", "--model", "qwen-plus", "--granularity"),
+    ("summary", "--bogus"),
+]
+
+
+@pytest.mark.parametrize("args", OPTION_ERROR_VARIANTS, ids=" ".join)
+def test_option_errors_match(clean_pair: Pair, args: tuple[str, ...]) -> None:
+    official, ours = clean_pair.both("usage", *args)
+    assert official.code == 1
+    assert (ours.code, ours.stdout, ours.stderr.strip()) == (official.code, "", official.stderr.strip())
+
+
 @pytest.mark.parametrize("args", JSON_VARIANTS, ids=" ".join)
 def test_json_matches(clean_pair: Pair, args: tuple[str, ...]) -> None:
     official, ours = clean_pair.both("usage", *args, "--format", "json")
