@@ -25,6 +25,10 @@ from bot.localslack.sender import sign
 from bot.render import home as render_home
 from bot.render import slack as render_slack
 
+# The app's background threads (lazy listeners, Slack SDK retry jitter) may use the global `random` while
+# hypothesis draws the next payload; hypothesis then warns as if a strategy had used it.
+pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
+
 SECRET = "fuzz-signing-secret"
 TOKEN = "xoxb-fuzz-token"
 ACTION_IDS = (*render_slack.ACTION_IDS, *render_home.HOME_ACTIONS)
