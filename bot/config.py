@@ -93,6 +93,8 @@ class Settings:
     cache_ttl_seconds: int = 600
     upstream_timeout: float = 30.0  # QWEN_BOT_UPSTREAM_TIMEOUT: seconds per QwenCloud request
     digest_catchup_hours: int = 12  # a digest missed by longer than this (all workers down) is skipped
+    # QWEN_BOT_DIGEST_SETTLE_SECONDS: after an unknown post outcome, wait this long, then read the history
+    digest_settle_seconds: int = 120
     log_format: str = "text"
     log_level: str = "INFO"
     debug_slack: bool = False
@@ -147,6 +149,7 @@ class Settings:
             cache_ttl_seconds=_int(env, "QWEN_BOT_CACHE_TTL", 600),
             upstream_timeout=float(_int(env, "QWEN_BOT_UPSTREAM_TIMEOUT", 30)),
             digest_catchup_hours=_int(env, "QWEN_BOT_DIGEST_CATCHUP_HOURS", 12),
+            digest_settle_seconds=_int(env, "QWEN_BOT_DIGEST_SETTLE_SECONDS", 120),
             log_format=log_format,
             log_level=env.get("QWEN_BOT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
             frozen_now=_instant(env, "QWEN_BOT_NOW"),

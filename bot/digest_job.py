@@ -11,23 +11,26 @@ from __future__ import annotations
 
 import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from bot.chart import daily_spend_png
 from bot.digest import DigestBuilder, DigestReport
+from bot.digest_run import CHANNEL_GAP, SETTLE_AFTER, RunCache, settle_unknown
 from bot.errors import AuthError, QwenBotError
 from bot.metrics import get_metrics
-from bot.publish import Posted, Refused, RetryLater, SlackClients, Unknown
+from bot.publish import DIGEST_EVENT, Posted, Poster, Refused, RetryLater, SlackClients, Unknown, Upload
 from bot.render.digest import chart_alt, digest_message, digest_title
 from bot.schedule import due_occurrence
-from bot.storage.delivery import Claim, Deliveries
+from bot.storage.delivery import UNKNOWN_PREFIX, Claim, Deliveries
 from bot.storage.owner import Owner
 from bot.storage.team_store import Subscription, SubscriptionStore
 from bot.tracking import TrackingMonitor
 
 log = logging.getLogger("bot.digest")
 AUTH_RETRY = timedelta(minutes=30)
+DUE_BATCH = 2000  # retry rows taken per pass (a fan-out's rate-limited second digests all come due at once)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -48,6 +51,9 @@ class DigestJob:
         worker_id: str,
         catchup: timedelta,
         charts: bool = True,
+        concurrency: int = 16,
+        settle_after: timedelta = SETTLE_AFTER,
+        channel_gap: float = CHANNEL_GAP,
     ) -> None:
         self._subs = subscriptions
         self._runs = runs
@@ -57,26 +63,49 @@ class DigestJob:
         self._worker_id = worker_id
         self._catchup = catchup
         self._charts = charts
+        self._concurrency = max(1, concurrency)
+        self._settle_after = settle_after
+        self._gap = channel_gap
 
     def run_due(self, now: datetime) -> int:
+        """Settle unknown outcomes, then post every due digest: channels concurrently, each in order."""
         self._runs.expire_unknown(now=now)
+        settle_unknown(self._runs, self._subs, self._slack, now=now, after=self._settle_after)
+        subs = {sub.id: sub for sub in self._subs.active()}
+        plan: dict[str, list[tuple[Subscription | None, int | None]]] = {}
+        for row in self._runs.due(now=now, limit=DUE_BATCH):
+            sub = subs.get(int(row["subscription_id"]))
+            plan.setdefault(sub.channel_id if sub else f"gone:{row['id']}", []).append((sub, int(row["id"])))
+        for sub in subs.values():
+            plan.setdefault(sub.channel_id, []).append((sub, None))
+        run = RunCache()
+        waves = max((len(items) for items in plan.values()), default=0)
         done = 0
-        for sub in self._subs.active():
-            claim = self._claim_new(sub, now)
-            if claim is not None:
-                self.deliver(sub, claim, now=now)
-                done += 1
-        for row_id in self._runs.due_ids(now=now):
-            claim = self._runs.take(row_id, worker_id=self._worker_id, now=now)
-            if claim is None:
-                continue
-            owner = self._subs.get(int(claim.row["subscription_id"]))
-            if owner is None or owner not in self._subs.active(team_id=owner.team_id):
-                self._runs.failed(claim, now=now, error="unsubscribed before it could be posted")
-                continue
-            self.deliver(owner, claim, now=now)
-            done += 1
+        with ThreadPoolExecutor(max_workers=min(self._concurrency, max(1, len(plan)))) as pool:
+            for wave in range(waves):  # every channel's 1st digest, then every channel's 2nd...: order kept
+                batch = [(cid, *items[wave]) for cid, items in plan.items() if wave < len(items)]
+                done += sum(pool.map(lambda item: self._one(item, run, now), batch))
         return done
+
+    def _one(self, item: tuple[str, Subscription | None, int | None], run: RunCache, now: datetime) -> int:
+        channel, sub, row_id = item
+        try:
+            if row_id is None:
+                assert sub is not None
+                claim = self._claim_new(sub, now)
+            else:
+                claim = self._runs.take(row_id, worker_id=self._worker_id, now=now)
+                if claim is not None and sub is None:
+                    self._runs.failed(claim, now=now, error="unsubscribed before it could be posted")
+                    return 0
+            if claim is None or sub is None:
+                return 0
+            run.pace(channel, self._gap)
+            self.deliver(sub, claim, now=now, run=run)
+            return 1
+        except Exception:  # storage or Slack trouble: the lease runs out, a later pass retries
+            log.exception("digest delivery to %s failed", channel)
+            return 0
 
     def _claim_new(self, sub: Subscription, now: datetime) -> Claim | None:
         occurrence = due_occurrence(sub.schedule, now=now, created_at=sub.created_at, catchup=self._catchup)
@@ -87,28 +116,23 @@ class DigestJob:
             return None
         return self._runs.create(key, worker_id=self._worker_id, now=now, extra={"occurrence": occurrence})
 
-    def deliver(self, sub: Subscription, claim: Claim, *, now: datetime) -> None:
+    def deliver(self, sub: Subscription, claim: Claim, *, now: datetime, run: RunCache | None = None) -> None:
+        run = run or RunCache()
         occurrence: datetime = claim.row["occurrence"]
         client = self._slack.for_team(sub.team_id)
         if client is None:
             self._runs.retry(claim, now=now, after=timedelta(minutes=10), error="no Slack token for the team")
             return
-        try:
-            report = self._report(sub, occurrence, now)
+        key = self._key(sub, occurrence)
+        try:  # one report per (account, period, kind) per run, however many channels want it
+            report = run.get(("report", *key), lambda: self._report(sub, occurrence, now))
         except QwenBotError as exc:
-            self._tracking.failed(sub.team_id, sub.account, exc, now=now)
             after = AUTH_RETRY if isinstance(exc, AuthError) else backoff(claim.attempts)
             self._runs.retry(claim, now=now, after=after, error=f"QwenCloud: {exc.code}")
             return
-        self._tracking.ok(sub.team_id, sub.account, now=now)
         file_id = None
         if self._charts:
-            upload = client.upload_private_png(
-                data=self._png(report),
-                filename=f"qwen-spend-{report.period.start}.png",
-                title=digest_title(report),
-                alt=chart_alt(report),
-            )
+            upload = run.get(("chart", *key), lambda: self._upload(client, report))
             if upload.retry is not None:
                 self._runs.retry(claim, now=now, after=upload.retry.after, error="ratelimited (file upload)")
                 return
@@ -116,17 +140,44 @@ class DigestJob:
         if not self._runs.sending(claim, now=now, channel_id=sub.channel_id):
             log.info("digest run %s: claim lost before posting; not posting", claim.row_id)
             return
+        metadata = {"event_type": DIGEST_EVENT, "event_payload": {"run_id": claim.row_id}}
         outcome = client.post(
-            channel=sub.channel_id,
-            **digest_message(report, file_id=file_id).payload(),
-            metadata={"event_type": "qwen_digest", "event_payload": {"run_id": claim.row_id}},
+            channel=sub.channel_id, **digest_message(report, file_id=file_id).payload(), metadata=metadata
         )
         if isinstance(outcome, Refused) and file_id and outcome.error.startswith("invalid_blocks"):
             # Slack refused the image block (nothing was posted): the same digest with the sparkline.
-            outcome = client.post(channel=sub.channel_id, **digest_message(report, file_id=None).payload())
+            outcome = client.post(
+                channel=sub.channel_id, **digest_message(report, file_id=None).payload(), metadata=metadata
+            )
         self._record(claim, outcome, now=now)
+        if isinstance(outcome, Posted):
+            run.posted(sub.channel_id)
+
+    @staticmethod
+    def _key(sub: Subscription, occurrence: datetime) -> tuple[object, ...]:
+        schedule = sub.schedule
+        local = occurrence.astimezone(schedule.tz)
+        period = schedule.period(occurrence)
+        return (sub.team_id, sub.account, schedule.cadence, period, local.date(), schedule.timezone)
+
+    def _upload(self, client: Poster, report: DigestReport) -> Upload:
+        return client.upload_private_png(
+            data=self._png(report),
+            filename=f"qwen-spend-{report.period.start}.png",
+            title=digest_title(report),
+            alt=chart_alt(report),
+        )
 
     def _report(self, sub: Subscription, occurrence: datetime, now: datetime) -> DigestReport:
+        try:
+            report = self._build(sub, occurrence, now)
+        except QwenBotError as exc:
+            self._tracking.failed(sub.team_id, sub.account, exc, now=now)
+            raise
+        self._tracking.ok(sub.team_id, sub.account, now=now)
+        return report
+
+    def _build(self, sub: Subscription, occurrence: datetime, now: datetime) -> DigestReport:
         schedule = sub.schedule
         return self._builder.build(
             Owner.team_account(sub.team_id, sub.account),
@@ -155,8 +206,8 @@ class DigestJob:
                 self._runs.retry(
                     claim, now=now, after=backoff(claim.attempts), error=f"Slack refused: {outcome.error}"
                 )
-        elif isinstance(outcome, Unknown):
-            self._runs.failed(claim, now=now, error=f"outcome unknown: {outcome.error}")
+        elif isinstance(outcome, Unknown):  # settled later through the channel's history (settle_unknown)
+            self._runs.failed(claim, now=now, error=f"{UNKNOWN_PREFIX} {outcome.error}")
 
 
 @functools.lru_cache(maxsize=64)

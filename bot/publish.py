@@ -4,7 +4,8 @@
 * `RetryLater`: Slack proved nothing was posted and asked us to come back (HTTP 429 + Retry-After,
   `ratelimited`), or the connection was refused before any request went out.
 * `Refused`: an `ok:false` answer: nothing was posted; `permanent` when retrying cannot help.
-* `Unknown`: a 5xx, a timeout, a reset connection: the message may or may not exist. Never retried.
+* `Unknown`: a 5xx, a timeout, a reset connection: the message may or may not exist. Never retried
+  blindly: a later pass looks for the post's metadata (run id) in the channel's history (`find_posted`).
 
 Digests, alerts, reminders and tracking notices depend only on these and on the `Poster` protocol; the
 composition root (or a test) injects the `SlackClients` that gives a workspace's poster.
@@ -76,6 +77,30 @@ class Unknown:
 
 Outcome = Posted | RetryLater | Refused | Unknown
 
+DIGEST_EVENT = "qwen_digest"  # the metadata event_type a digest post carries, with {"run_id": ...}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The channel's history holds the message carrying the run id: it was posted."""
+
+    ts: str
+
+
+@dataclass(frozen=True, slots=True)
+class Absent:
+    """The channel's history since the claim holds no message carrying the run id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """The history could not be read (missing scope, error): the outcome stays unknown."""
+
+    error: str
+
+
+Lookup = Found | Absent | Unavailable
+
 
 @dataclass(frozen=True, slots=True)
 class Upload:
@@ -94,6 +119,10 @@ class Poster(Protocol):
     def open_dm(self, user_id: str) -> str | None: ...
 
     def upload_private_png(self, *, data: bytes, filename: str, title: str, alt: str) -> Upload: ...
+
+    def find_posted(self, *, channel: str, oldest: float, event_type: str, run_id: int) -> Lookup:
+        """Whether `channel`'s history since `oldest` (epoch seconds) has our message for `run_id`."""
+        ...
 
 
 class SlackClients(Protocol):

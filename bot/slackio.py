@@ -7,6 +7,7 @@ whose answer was lost is exactly how duplicates happen.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -17,9 +18,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.publish import (
     DEFAULT_RETRY_AFTER,
+    Absent,
+    Found,
+    Lookup,
     Outcome,
     Posted,
     RetryLater,
+    Unavailable,
     Unknown,
     Upload,
     api_error,
@@ -98,6 +103,36 @@ class WebPoster:
             files = response.get("files") or [response.get("file") or {}]
             file_id = str((files[0] or {}).get("id") or "") if files else ""
         return upload_result(outcome, file_id)
+
+    def _history(self, channel: str, oldest: str, latest: str | None) -> Any:
+        return self.client.conversations_history(
+            channel=channel, oldest=oldest, latest=latest, limit=200, include_all_metadata=True
+        )
+
+    def find_posted(self, *, channel: str, oldest: float, event_type: str, run_id: int) -> Lookup:
+        """Pages `conversations.history` (newest first) back to `oldest` looking for the run's metadata."""
+        latest: str | None = None
+        for _ in range(HISTORY_PAGES):
+            outcome, response = classify(functools.partial(self._history, channel, f"{oldest:.6f}", latest))
+            if not isinstance(outcome, Posted) or response is None:
+                return Unavailable(str(getattr(outcome, "error", "error")))
+            messages = [m for m in response.get("messages") or [] if isinstance(m, dict)]
+            for message in messages:
+                if carries_run(message, event_type, run_id):
+                    return Found(str(message.get("ts") or ""))
+            if not response.get("has_more") or not messages:
+                return Absent()
+            latest = min((str(m.get("ts") or "") for m in messages), key=lambda ts: float(ts or 0))
+        return Unavailable("history too long to search")
+
+
+HISTORY_PAGES = 10  # 2,000 messages since the claim; beyond that the outcome stays unknown (no risk taken)
+
+
+def carries_run(message: dict[str, Any], event_type: str, run_id: int) -> bool:
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return bool(metadata.get("event_type") == event_type and str(payload.get("run_id")) == str(run_id))
 
 
 def no_retry_client(token: str, base_url: str, *, timeout: int = 20) -> WebClient:

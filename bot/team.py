@@ -39,6 +39,7 @@ class Team:
     tracking: TrackingMonitor
     slack: SlackClients
     catchup: timedelta
+    settle_after: timedelta = timedelta(minutes=2)
     configured_admins: frozenset[str] = frozenset()
 
     def linker(self, team_id: str, account: str) -> str | None:
@@ -89,6 +90,7 @@ def team_of(services: Services) -> Team:
         tracking=TrackingMonitor(health=health, slack=slack, admins_for=lambda t, a: ()),
         slack=slack,
         catchup=timedelta(hours=services.settings.digest_catchup_hours),
+        settle_after=timedelta(seconds=getattr(services.settings, "digest_settle_seconds", 120)),
         configured_admins=services.settings.admins,
     )
     team.tracking = TrackingMonitor(health=health, slack=slack, admins_for=team.admins_for)
@@ -107,6 +109,7 @@ def digest_job(team: Team, worker_id: str, *, catchup: timedelta | None = None) 
         tracking=team.tracking,
         worker_id=worker_id,
         catchup=team.catchup if catchup is None else catchup,
+        settle_after=team.settle_after,
     )
 
 

@@ -29,6 +29,7 @@ class Fault:
     error: str | None = None
     retry_after: int | None = None
     delay: float = 0.0
+    after: bool = False  # the method runs first (the answer is lost on the way back)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Injected:
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    after: bool = False  # run the method, then answer `status`/`body` anyway
 
 
 class Faults:
@@ -54,8 +56,9 @@ class Faults:
         self._add(Fault(method, channel, times, status=429, error="ratelimited", retry_after=retry_after))
 
     def server_error(self, method: str, *, status: int = 500, channel: str | None = None,
-                     times: int | None = 1) -> None:
-        self._add(Fault(method, channel, times, status=status))
+                     times: int | None = 1, after_effect: bool = False) -> None:
+        """HTTP `status`; with `after_effect` the method still runs (a post is made, its answer lost)."""
+        self._add(Fault(method, channel, times, status=status, after=after_effect))
 
     def slack_error(self, method: str, error: str, *, channel: str | None = None,
                     times: int | None = 1) -> None:
@@ -106,7 +109,7 @@ def _injected(fault: Fault) -> Injected:
         headers = {"Retry-After": str(fault.retry_after or 1)}
         return Injected(429, {"ok": False, "error": "ratelimited"}, headers)
     if fault.status >= 500:
-        return Injected(fault.status, {"ok": False, "error": "fatal_error"})
+        return Injected(fault.status, {"ok": False, "error": "fatal_error"}, after=fault.after)
     if fault.error:
         return Injected(200, {"ok": False, "error": fault.error})
     return Injected(0, {}, delay=fault.delay)  # status 0: only a delay, then the real answer

@@ -194,6 +194,8 @@ class Handler(BaseHTTPRequestHandler):
             if injected and injected.delay:
                 time.sleep(injected.delay)
             if injected and injected.status:
+                if injected.after:
+                    self.server.api.call(method, params)
                 status, body, headers = injected.status, injected.body, injected.headers
             else:
                 body = self.server.api.call(method, params)

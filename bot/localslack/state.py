@@ -75,6 +75,7 @@ class Message:
     ephemeral_for: str | None = None  # user id when only that user sees it
     kind: str = "message"  # message | ephemeral | command (a person's slash command echo) | error
     edited: bool = False
+    metadata: JSON | None = None  # chat.postMessage `metadata` {event_type, event_payload}
 
     def to_api(self, team_id: str) -> JSON:
         out: JSON = {"type": "message", "ts": self.ts, "text": self.text, "team": team_id}

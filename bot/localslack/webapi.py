@@ -33,6 +33,7 @@ class WebApi:
             "views.open": self.views_open, "views.update": self.views_update, "views.push": self.views_open,
             "users.info": self.users_info, "conversations.open": self.conversations_open,
             "conversations.info": self.conversations_info,
+            "conversations.history": self.conversations_history,
             "files.getUploadURLExternal": self.get_upload_url,
             "files.completeUploadExternal": self.complete_upload, "files.upload": self.files_upload,
         }
@@ -100,7 +101,7 @@ class WebApi:
         channel = self._channel(params)
         text, blocks = self._content(params)
         msg = Message(channel, self.ws.new_ts(), text, blocks, user=self.ws.bot.id, bot_id=self.ws.bot_id,
-                      thread_ts=params.get("thread_ts") or None)
+                      thread_ts=params.get("thread_ts") or None, metadata=_metadata(params.get("metadata")))
         self.ws.add_message(msg)
         return {"channel": channel, "ts": msg.ts, "message": msg.to_api(self.ws.team_id)}
 
@@ -215,6 +216,33 @@ class WebApi:
             raise ApiError("channel_not_found")
         return {"channel": channel.to_api()}
 
+    def conversations_history(self, params: JSON) -> JSON:
+        """Newest first, between `oldest` and `latest` (exclusive unless `inclusive`), at most `limit`
+        (default 100, max 999); message metadata only with `include_all_metadata`."""
+        channel = self._channel(params)
+        try:
+            oldest = float(params.get("oldest") or 0)
+            latest = float(params.get("latest") or "inf")
+            limit = min(max(int(params.get("limit") or 100), 1), 999)
+        except (TypeError, ValueError) as exc:
+            raise ApiError("invalid_arguments") from exc
+        inclusive = str(params.get("inclusive")).lower() in {"true", "1"}
+        with_metadata = str(params.get("include_all_metadata")).lower() in {"true", "1"}
+
+        def within(ts: float) -> bool:
+            return oldest <= ts <= latest if inclusive else oldest < ts < latest
+
+        found = [m for m in self.ws.channel_messages(channel) if m.kind == "message" and within(float(m.ts))]
+        found.sort(key=lambda m: float(m.ts), reverse=True)
+        page = found[:limit]
+        out = []
+        for msg in page:
+            api = msg.to_api(self.ws.team_id)
+            if with_metadata and msg.metadata:
+                api["metadata"] = msg.metadata
+            out.append(api)
+        return {"messages": out, "has_more": len(found) > limit, "pin_count": 0}
+
     # ---- files -------------------------------------------------------------------------------------
     def get_upload_url(self, params: JSON) -> JSON:
         name = str(params.get("filename") or "")
@@ -281,3 +309,19 @@ class WebApi:
                       user=self.ws.bot.id, bot_id=self.ws.bot_id, files=files,
                       thread_ts=params.get("thread_ts") or None)
         self.ws.add_message(msg)
+
+
+def _metadata(raw: Any) -> JSON | None:
+    """`metadata` as slack_sdk sends it (a JSON string in a form, an object in a JSON body)."""
+    if isinstance(raw, str) and raw:
+        try:
+            raw = json.loads(raw)
+        except ValueError as exc:
+            raise ApiError("invalid_metadata_format") from exc
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not raw.get("event_type"):
+        raise ApiError("invalid_metadata_format")
+    if not isinstance(raw.get("event_payload"), dict):
+        raise ApiError("invalid_metadata_format")
+    return raw

@@ -14,6 +14,8 @@ The rule (at most once; a failure is visible, a duplicate never happens):
   `/qwen digest list` and the logs). Slack refusals that prove nothing was posted (HTTP 429 with
   Retry-After, `ok:false` errors) go to `retry` and are taken again by any worker when due.
 * Every transition is a compare-and-set on (id, state, lease_owner), so two workers never both win.
+* Digests settle "outcome unknown" rows (`unknown()`, `settle()`) from the channel's history, where the post
+  carries its run id: found -> posted; absent -> retry; history unreadable -> stays failed (bot.digest_run).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 log = logging.getLogger("bot.delivery")
 
 State = Literal["claimed", "sending", "posted", "retry", "failed"]
+UNKNOWN_PREFIX = "outcome unknown:"  # `failed` rows whose post may exist; digests settle them by history
 DEFAULT_LEASE = timedelta(minutes=2)  # short: a restarted worker takes over a dead claim soon
 
 
@@ -106,6 +109,53 @@ class Deliveries:
             ).scalars()
             return [int(r) for r in rows]
 
+    def due(self, *, now: datetime, limit: int = 50) -> list[RowMapping]:
+        """The rows of `due_ids` (retry due, dead claim), oldest first."""
+        with self._engine.connect() as conn:
+            return list(
+                conn.execute(select(self._t).where(self._claimable(now)).order_by(self._t.c.id).limit(limit))
+                .mappings()
+                .all()
+            )
+
+    # ---- outcome unknown: settled by the channel's history (bot.digest_job) ---------------------
+    def unknown(self, *, settled_before: datetime, limit: int = 50) -> list[RowMapping]:
+        """`failed` rows whose post may or may not exist (never resolved, last touched before the cut)."""
+        t = self._t
+        with self._engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(t)
+                    .where(
+                        t.c.state == "failed",
+                        t.c.message_ts.is_(None),
+                        t.c.channel_id.is_not(None),
+                        t.c.error.like(UNKNOWN_PREFIX + "%"),
+                        t.c.updated_at <= settled_before,
+                    )
+                    .order_by(t.c.id)
+                    .limit(limit)
+                )
+                .mappings()
+                .all()
+            )
+
+    def settle(self, row: RowMapping, *, now: datetime, **values: Any) -> bool:
+        """Compare-and-set an unknown `failed` row exactly as it was read (state, updated_at, error)."""
+        t = self._t
+        with self._engine.begin() as conn:
+            moved = conn.execute(
+                update(t)
+                .where(
+                    t.c.id == row["id"],
+                    t.c.state == "failed",
+                    t.c.updated_at == row["updated_at"],
+                    t.c.error == row["error"],
+                )
+                .values(updated_at=now, **values)
+            ).rowcount
+        return moved == 1
+
     def _claimable(self, now: datetime) -> Any:
         t = self._t
         return or_(
@@ -173,7 +223,9 @@ class Deliveries:
                 update(t)
                 .where(t.c.state == "sending", t.c.lease_until < now)
                 .values(
-                    state="failed", error="outcome unknown: the worker stopped while posting", updated_at=now
+                    state="failed",
+                    error=UNKNOWN_PREFIX + " the worker stopped while posting",
+                    updated_at=now,
                 )
             ).rowcount
         for row_id in stale:

@@ -127,18 +127,61 @@ def test_429_is_retried_after_retry_after_never_lost_never_duplicated(
     assert len(slack.messages(GENERAL)) == 1
 
 
-def test_unknown_outcome_is_failed_not_duplicated(
+PERIOD = {"subscription_id": 1, "period_start": datetime(2026, 4, 6).date()}
+
+
+def test_unknown_outcome_not_posted_is_posted_once_after_the_history_check(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    link_account(services, sim, slack.ws.team_id)
+    subscribe(team_of(services), slack.ws.team_id)
+    slack.faults.server_error("chat.postMessage", status=500)  # Slack answers 500; nothing was posted
+    job(services, "w1").run_due(NOW)
+    row = team_of(services).runs.find(PERIOD)
+    assert row is not None and row["state"] == "failed" and row["error"].startswith("outcome unknown:")
+    job(services, "w2").run_due(NOW + timedelta(minutes=1))  # within the settle delay: untouched
+    assert slack.messages(GENERAL) == []
+    assert slack.calls("conversations.history") == []
+    for minutes in (10, 60, 300):
+        job(services, "w2").run_due(NOW + timedelta(minutes=minutes))
+    [message] = slack.messages(GENERAL)
+    assert message.metadata == {"event_type": "qwen_digest", "event_payload": {"run_id": row["id"]}}
+    row = team_of(services).runs.find(PERIOD)
+    assert row is not None and row["state"] == "posted" and row["message_ts"] == message.ts
+
+
+def test_unknown_outcome_already_posted_is_found_in_history_never_duplicated(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    link_account(services, sim, slack.ws.team_id)
+    subscribe(team_of(services), slack.ws.team_id)
+    slack.faults.server_error("chat.postMessage", status=503, after_effect=True)  # posted, answer lost
+    job(services, "w1").run_due(NOW)
+    [message] = slack.messages(GENERAL)
+    for minutes in (10, 60, 300):
+        job(services, "w2").run_due(NOW + timedelta(minutes=minutes))
+    assert slack.messages(GENERAL) == [message]
+    row = team_of(services).runs.find(PERIOD)
+    assert row is not None and row["state"] == "posted" and row["message_ts"] == message.ts
+    [history] = slack.calls("conversations.history")
+    assert history.params["include_all_metadata"] in (True, "true", "1", 1)
+
+
+def test_unknown_outcome_without_history_stays_failed_not_duplicated(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
     subscribe(team_of(services), slack.ws.team_id)
     slack.faults.server_error("chat.postMessage", status=500)
+    slack.faults.slack_error("conversations.history", "missing_scope", times=None)
     job(services, "w1").run_due(NOW)
     for minutes in (10, 60, 300):
         job(services, "w2").run_due(NOW + timedelta(minutes=minutes))
     assert slack.messages(GENERAL) == []
-    row = team_of(services).runs.find({"subscription_id": 1, "period_start": datetime(2026, 4, 6).date()})
-    assert row is not None and row["state"] == "failed" and "unknown" in row["error"]
+    assert len(slack.calls("conversations.history")) == 1  # asked once, then left to operators
+    row = team_of(services).runs.find(PERIOD)
+    assert row is not None and row["state"] == "failed"
+    assert "unknown" in row["error"] and "missing_scope" in row["error"]
 
 
 def test_catch_up_within_window_and_skip_after(

@@ -152,6 +152,7 @@ def stack(make_settings: Callable[..., Settings], request: pytest.FixtureRequest
         upstream_timeout=float(UPSTREAM_TIMEOUT),
         # by default every command goes upstream, so every fault is seen
         cache_ttl_seconds=int(getattr(request, "param", 0)),
+        digest_settle_seconds=1,  # an unknown digest outcome is checked in the channel's history after 1 s
     )
     services = build_services(settings, clock=clock)
     db = DatabaseSwitch(services.engine)

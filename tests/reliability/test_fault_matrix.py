@@ -17,6 +17,7 @@ from bot.metrics import get_metrics
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.slack import LOGIN_ACTION
 from bot.storage.owner import Owner
+from bot.team import team_of
 from tests.reliability.conftest import NOW, UPSTREAM_TIMEOUT, Stack, eventually, has_text
 
 USAGE = "usage last-month"
@@ -384,15 +385,7 @@ def _subscribe_due_digest(stack: Stack) -> None:
     )
 
 
-DIGEST_5XX_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="bot.digest_job treats a Slack 5xx on chat.postMessage as 'outcome unknown' and never retries, so "
-    "the period's digest is lost (at-most-once). Fix: reconcile through conversations.history (the post "
-    "carries metadata run_id) and retry when absent.",
-)
-
-
-@pytest.mark.parametrize("status", [429, pytest.param(503, marks=DIGEST_5XX_GAP)])
+@pytest.mark.parametrize("status", [429, 503])
 def test_slack_fault_on_the_digest_post(stack: Stack, record: Callable[..., None], status: int) -> None:
     record(
         f"slack.digest_{status}",
@@ -402,14 +395,41 @@ def test_slack_fault_on_the_digest_post(stack: Stack, record: Callable[..., None
         "('chat.postMessage', times=1); the worker thread delivers",
         "the weekly digest in the channel",
         "none needed",
-        "posted exactly once (no duplicate after the retry)",
+        "posted exactly once (no duplicate after the retry)"
+        if status == 429
+        else "outcome unknown -> after the settle delay the channel's history has no message with the run id "
+        "(post metadata) -> posted exactly once",
     )
     if status == 429:
         stack.slack.faults.rate_limit("chat.postMessage", channel=GENERAL, retry_after=1, times=1)
     else:
         stack.slack.faults.server_error("chat.postMessage", status=status, channel=GENERAL, times=1)
     _subscribe_due_digest(stack)
-    eventually(lambda: stack.slack.messages(GENERAL), timeout=12.0 if status == 429 else 6.0)
+    eventually(lambda: stack.slack.messages(GENERAL), timeout=12.0)
     time.sleep(2.0)  # more worker passes: nothing else may be posted
     posted = [m for m in stack.slack.messages(GENERAL) if "Weekly QwenCloud spend" in m.text]
     assert len(posted) == 1
+
+
+def test_slack_answer_lost_after_the_digest_was_posted(stack: Stack, record: Callable[..., None]) -> None:
+    record(
+        "slack.digest_503_after_post",
+        "Slack",
+        "chat.postMessage posts the digest, then its answer is lost (HTTP 503)",
+        "local Slack faults: server_error('chat.postMessage', status=503, after_effect=True); the worker "
+        "thread delivers",
+        "the weekly digest in the channel",
+        "none needed",
+        "outcome unknown -> the channel's history has the message with the run id -> marked posted with its "
+        "ts; never posted again",
+    )
+    faults = stack.slack.faults
+    faults.server_error("chat.postMessage", status=503, channel=GENERAL, times=1, after_effect=True)
+    _subscribe_due_digest(stack)
+    eventually(lambda: stack.slack.calls("conversations.history"), timeout=12.0)
+    time.sleep(2.0)  # more worker passes: nothing else may be posted
+    posted = [m for m in stack.slack.messages(GENERAL) if "Weekly QwenCloud spend" in m.text]
+    assert len(posted) == 1
+    runs = team_of(stack.services).runs
+    row = eventually(lambda: runs.get(1) if (runs.get(1) or {}).get("state") == "posted" else None)
+    assert row["message_ts"] == posted[0].ts
