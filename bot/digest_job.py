@@ -141,9 +141,11 @@ class DigestJob:
             log.info("digest run %s: claim lost before posting; not posting", claim.row_id)
             return
         metadata = {"event_type": DIGEST_EVENT, "event_payload": {"run_id": claim.row_id}}
-        outcome = client.post(
-            channel=sub.channel_id, **digest_message(report, file_id=file_id).payload(), metadata=metadata
+        # the Block Kit message too: rendering it was most of what remained per digest (bench_fanout.py)
+        payload = run.get(
+            ("message", *key, file_id), lambda: digest_message(report, file_id=file_id).payload()
         )
+        outcome = client.post(channel=sub.channel_id, **payload, metadata=metadata)
         if isinstance(outcome, Refused) and file_id and outcome.error.startswith("invalid_blocks"):
             # Slack refused the image block (nothing was posted): the same digest with the sparkline.
             outcome = client.post(
