@@ -90,8 +90,16 @@ class Stack:
         self.web_url = f"http://127.0.0.1:{int(line.split()[1])}/slack/events"
         return proc
 
-    def start_gunicorn(self, workers: int = 2, threads: int = 8) -> subprocess.Popen[str]:
-        """The Procfile's web process (gthread), with `workers` processes."""
+    def start_gunicorn(
+        self,
+        workers: int = 2,
+        threads: int = 8,
+        access_log: Path | None = None,
+        worker_class: str = "gthread",
+    ) -> subprocess.Popen[str]:
+        """The Procfile's web process (gthread), with `workers` processes; `access_log` gets one line
+        per request: gunicorn's request time in microseconds (request parsed -> response written), status,
+        method, path."""
         import socket
 
         with socket.socket() as probe:
@@ -105,13 +113,18 @@ class Stack:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--worker-class",
-                "gthread",
+                worker_class,
                 "--threads",
                 str(threads),
                 "--workers",
                 str(workers),
                 "--backlog",
                 "256",
+                *(
+                    ["--access-logfile", str(access_log), "--access-logformat", "%(D)s %(s)s %(m)s %(U)s"]
+                    if access_log is not None
+                    else []
+                ),
                 "bot.app:wsgi()",
             ],
             env=self.env,

@@ -27,10 +27,11 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine, Text
 
 import handlers
+from bot.acks import AckFirstExecutor
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.login import LoginOutcome
-from bot.logs import configure_logging, context_executor, start_request
+from bot.logs import configure_logging, start_request
 from bot.metrics import metrics_wsgi_app, pending_login_count
 from bot.render import slack as render_slack
 from bot.services import Services, build_services, make_clock, open_database
@@ -233,7 +234,8 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
     common: dict[str, Any] = {
         "signing_secret": s.slack_signing_secret.get(),
         "logger": logging.getLogger("bot.slack"),
-        "listener_executor": context_executor(32),  # lazy listeners keep the request id
+        # Lazy listeners keep the request id and wait while other requests are being acked (bot/acks.py).
+        "listener_executor": AckFirstExecutor(32),
         # Run ack functions inline in the request thread: Bolt's default queues them on the listener
         # executor behind slow lazy work and polls every 10 ms (bench_ack: p50 600 ms at 50 concurrent).
         # Lazy listeners still run after the response, on the executor.
@@ -270,6 +272,8 @@ def wsgi_app(app: App, *, metrics: WSGIApp | None = None) -> WSGIApp:
     """Bolt's WSGI adapter (POST /slack/events, OAuth pages) with GET /healthz and GET /metrics in front."""
     bolt = SlackRequestHandler(app, path=EVENTS_PATH)
     prometheus = metrics or metrics_wsgi_app()
+    executor = app.listener_runner.listener_executor
+    acks = executor if isinstance(executor, AckFirstExecutor) else None
 
     def application(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -277,12 +281,17 @@ def wsgi_app(app: App, *, metrics: WSGIApp | None = None) -> WSGIApp:
             return [b'{"ok":true}']
         if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
             return prometheus(environ, start_response)
+        if acks is not None:
+            acks.begin()  # lazy work started meanwhile waits until no request is in here (bot/acks.py)
         try:
             result: Iterable[bytes] = bolt(environ, start_response)
         except Exception:  # Bolt cannot even build a request from this body (a well-signed but odd payload)
             log.warning("unreadable Slack request rejected", exc_info=True)
             start_response("400 Bad Request", [("Content-Type", "application/json")])
             return [b'{"ok":false,"error":"invalid_payload"}']
+        finally:
+            if acks is not None:
+                acks.end()
         return result
 
     return application
