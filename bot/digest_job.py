@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import random
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -76,9 +77,12 @@ class DigestJob:
         for row in self._runs.due(now=now, limit=DUE_BATCH):
             sub = subs.get(int(row["subscription_id"]))
             plan.setdefault(sub.channel_id if sub else f"gone:{row['id']}", []).append((sub, int(row["id"])))
-        for sub in subs.values():
+        for sub in self._unhandled(list(subs.values()), now):
             plan.setdefault(sub.channel_id, []).append((sub, None))
         run = RunCache()
+        order = list(plan.items())
+        random.shuffle(order)  # workers racing over the same channels mostly take different ones
+        plan = dict(order)
         waves = max((len(items) for items in plan.values()), default=0)
         done = 0
         with ThreadPoolExecutor(max_workers=min(self._concurrency, max(1, len(plan)))) as pool:
@@ -106,6 +110,19 @@ class DigestJob:
         except Exception:  # storage or Slack trouble: the lease runs out, a later pass retries
             log.exception("digest delivery to %s failed", channel)
             return 0
+
+    def _unhandled(self, subs: list[Subscription], now: datetime) -> list[Subscription]:
+        """Subscriptions with a due period that has no run row yet (one query per 500, not one per sub)."""
+        due: list[tuple[Subscription, date]] = []
+        for sub in subs:
+            schedule = sub.schedule
+            occurrence = due_occurrence(schedule, now=now, created_at=sub.created_at, catchup=self._catchup)
+            if occurrence is not None:
+                due.append((sub, sub.schedule.period(occurrence).start))
+        if not due:
+            return []
+        handled = self._runs.existing(("subscription_id", "period_start"), [sub.id for sub, _ in due])
+        return [sub for sub, start in due if (sub.id, start) not in handled]
 
     def _claim_new(self, sub: Subscription, now: datetime) -> Claim | None:
         occurrence = due_occurrence(sub.schedule, now=now, created_at=sub.created_at, catchup=self._catchup)

@@ -81,6 +81,17 @@ class Deliveries:
         with self._engine.connect() as conn:
             return conn.execute(select(self._t).where(*where)).mappings().first()
 
+    def existing(self, names: tuple[str, str], firsts: list[Any], chunk: int = 500) -> set[tuple[Any, Any]]:
+        """The (names[0], names[1]) key pairs of the rows whose names[0] is among `firsts` (one query per
+        `chunk`): a pass skips what is already handled without a query per candidate."""
+        first, second = self._t.c[names[0]], self._t.c[names[1]]
+        out: set[tuple[Any, Any]] = set()
+        with self._engine.connect() as conn:
+            for i in range(0, len(firsts), chunk):
+                rows = conn.execute(select(first, second).where(first.in_(firsts[i : i + chunk])))
+                out.update((a, b) for a, b in rows)
+        return out
+
     def get(self, row_id: int) -> RowMapping | None:
         with self._engine.connect() as conn:
             return conn.execute(select(self._t).where(self._t.c.id == row_id)).mappings().first()
