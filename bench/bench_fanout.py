@@ -6,6 +6,7 @@ the rate limit binds: the second post to a channel must come >= 1 s after the fi
 Retry-After otherwise, and the worker waits it out). The floor is therefore max(1 s, the time the posts
 need at the workers' own pace); the report gives the wall time, the floor, posts, 429s and duplicates.
 PostgreSQL (QWEN_BOT_TEST_POSTGRES_URL) lets several workers share the work; SQLite runs one worker.
+`bench/bench_fanout_floor.py` times the same posts alone (no bot work) on the same machine.
 Usage: python bench/bench_fanout.py [--channels 1000] [--workers 2]
 """
 
