@@ -69,12 +69,12 @@ class Deliveries:
             "updated_at": now,
         }
         try:
-            with self._engine.begin() as conn:
-                row_id = conn.execute(insert(self._t).values(**values).returning(self._t.c.id)).scalar_one()
+            with self._engine.begin() as conn:  # RETURNING the row: no second query to build the claim
+                row = conn.execute(insert(self._t).values(**values).returning(*self._t.c)).mappings().one()
         except IntegrityError:
             existing = self.find(key)
             return None if existing is None else self.take(int(existing["id"]), worker_id=worker_id, now=now)
-        return self._claim(row_id, worker_id)
+        return Claim(int(row["id"]), worker_id, int(row["attempts"]), row)
 
     def find(self, key: dict[str, Any]) -> RowMapping | None:
         where = [self._t.c[name] == value for name, value in key.items()]
