@@ -71,7 +71,9 @@ class DigestJob:
     def run_due(self, now: datetime) -> int:
         """Settle unknown outcomes, then post every due digest: channels concurrently, each in order."""
         self._runs.expire_unknown(now=now)
-        settle_unknown(self._runs, self._subs, self._slack, now=now, after=self._settle_after)
+        settle_unknown(
+            self._runs, self._subs, self._slack, now=now, after=self._settle_after, catchup=self._catchup
+        )
         subs = {sub.id: sub for sub in self._subs.active()}
         plan: dict[str, list[tuple[Subscription | None, int | None]]] = {}
         for row in self._runs.due(now=now, limit=DUE_BATCH):

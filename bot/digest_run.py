@@ -7,7 +7,8 @@ Once the row has been still for `after` (longer than the Slack client's timeout,
 in flight), a pass reads the channel's history since the row was claimed:
 
 * the message with the run id is there -> `posted` with its ts;
-* it is not -> `retry` now (any worker takes it like a 429'd row and posts once more);
+* it is not -> `retry` now (any worker takes it like a 429'd row and posts once more), unless the slot is
+  older than the catch-up window (no stale digests): then `failed`, "not posted";
 * the history cannot be read (no `channels:history`, an error, too long) -> stays `failed`, visible to
   operators, never retried.
 
@@ -83,7 +84,13 @@ class RunCache:
 
 
 def settle_unknown(
-    runs: Deliveries, subs: SubscriptionStore, slack: SlackClients, *, now: datetime, after: timedelta
+    runs: Deliveries,
+    subs: SubscriptionStore,
+    slack: SlackClients,
+    *,
+    now: datetime,
+    after: timedelta,
+    catchup: timedelta,
 ) -> int:
     """Settle `failed` "outcome unknown" digest runs through their channel's history; how many settled."""
     settled = 0
@@ -100,6 +107,9 @@ def settle_unknown(
         if isinstance(lookup, Found):
             moved = runs.settle(row, now=now, state="posted", message_ts=lookup.ts, error=None)
             log.info("digest run %s: found in the channel's history (ts %s): posted", row["id"], lookup.ts)
+        elif isinstance(lookup, Absent) and row["occurrence"] < now - catchup:
+            moved = runs.settle(row, now=now, error=f"not posted ({reason}); now past the catch-up window")
+            log.error("digest run %s: not in the channel's history, too late to post (%s)", row["id"], reason)
         elif isinstance(lookup, Absent):
             moved = runs.settle(
                 row,

@@ -150,6 +150,19 @@ def test_unknown_outcome_not_posted_is_posted_once_after_the_history_check(
     assert row is not None and row["state"] == "posted" and row["message_ts"] == message.ts
 
 
+def test_unknown_outcome_not_posted_past_the_catch_up_window_is_not_posted_stale(
+    services: Services, sim: SimulatorHandle, slack: FakeSlack
+) -> None:
+    link_account(services, sim, slack.ws.team_id)
+    subscribe(team_of(services), slack.ws.team_id)
+    slack.faults.server_error("chat.postMessage", status=500)
+    job(services, "w1").run_due(NOW)
+    job(services, "w2", timedelta(hours=6)).run_due(NOW + timedelta(hours=7))  # first settle: too late
+    assert slack.messages(GENERAL) == []
+    row = team_of(services).runs.find(PERIOD)
+    assert row is not None and row["state"] == "failed" and "catch-up" in row["error"]
+
+
 def test_unknown_outcome_already_posted_is_found_in_history_never_duplicated(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
