@@ -271,3 +271,21 @@ def test_a_response_that_beats_the_ack_still_replaces_it(fake_slack: FakeSlack) 
                       ephemeral_for=MEMBER, kind="ephemeral")
     fake_slack.interactions.attach_ack(token, working)
     assert [m.text for m in fake_slack.ephemerals(MEMBER)] == ["Result"]
+
+
+def test_conversations_history_newest_first_with_metadata(fake_slack: FakeSlack, client: WebClient) -> None:
+    before = client.chat_postMessage(channel=GENERAL, text="before")["ts"]
+    tagged = {"event_type": "qwen_digest", "event_payload": {"run_id": 7}}
+    posted = [
+        client.chat_postMessage(channel=GENERAL, text=f"m{i}", metadata=tagged if i == 1 else None)["ts"]
+        for i in range(3)
+    ]
+    page = client.conversations_history(channel=GENERAL, oldest=before, limit=2, include_all_metadata=True)
+    assert [m["ts"] for m in page["messages"]] == [posted[2], posted[1]] and page["has_more"] is True
+    assert page["messages"][1]["metadata"] == tagged and "metadata" not in page["messages"][0]
+    rest = client.conversations_history(channel=GENERAL, oldest=before, latest=posted[1], limit=2)
+    assert [m["ts"] for m in rest["messages"]] == [posted[0]] and rest["has_more"] is False
+    assert "metadata" not in client.conversations_history(channel=GENERAL)["messages"][2]
+    with pytest.raises(SlackApiError) as err:
+        client.conversations_history(channel="C_NOPE")
+    assert err.value.response["error"] == "channel_not_found"
