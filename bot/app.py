@@ -56,7 +56,12 @@ log = logging.getLogger("bot.app")
 # The only module of bot/ (with bot/localslack) that imports slack_bolt / slack_sdk, and, as the composition
 # root, the only one that imports handlers/.
 
-BOT_SCOPES = ("commands", "chat:write", "users:read", "im:write", "im:history", "files:write")
+# channels:history / groups:history let the digest job find a post whose answer was lost (a Slack 5xx)
+# instead of losing or duplicating it.
+BOT_SCOPES = (
+    "commands", "chat:write", "users:read", "im:write", "im:history", "files:write",
+    "channels:history", "groups:history",
+)
 EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
