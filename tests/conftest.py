@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -125,8 +126,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the whole run: Playwright's sync API allows one instance per thread."""
+def _playwright() -> Iterator[object]:
+    """One Playwright driver for the run: its sync API allows one instance per thread."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):  # CI installs Chromium: its absence there is a failure, not a skip
             pytest.fail(f"no Chromium at {CHROMIUM}")
@@ -134,6 +135,21 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+        yield pw
+
+
+@pytest.fixture
+def browser(_playwright: Any) -> Iterator[object]:
+    """A fresh headless Chromium per test: a browser shared across modules once stalled a later test (popups
+    and windows of earlier tests stay behind); a launch costs about a second."""
+    launched = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Playwright waits in its own event loop, where the default (signal) timeout cannot interrupt it; the
+    # thread method dumps every stack and ends the run instead of letting CI stall.
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.timeout(240, method="thread"))
