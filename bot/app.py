@@ -136,8 +136,7 @@ def installation_store(services: Services) -> EncryptedInstallationStore | None:
     store = EncryptedInstallationStore(
         client_id=s.slack_client_id, engine=services.engine, crypto=services.crypto
     )
-    store.metadata.create_all(services.engine)  # Bolt's own tables; idempotent
-    return store
+    return store  # its tables come from our migrations (0004_slack_oauth), never create_all
 
 
 class SlackNotifier:
@@ -248,8 +247,7 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
     }
     store = installation_store(services)
     if store is not None and s.slack_client_id and s.slack_client_secret:
-        state_store = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=services.engine)
-        state_store.metadata.create_all(services.engine)
+        state_store = SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=services.engine)  # table: 0004
         oauth = OAuthSettings(
             client_id=s.slack_client_id,
             client_secret=s.slack_client_secret.get(),

@@ -43,6 +43,40 @@ def test_migrations_create_tables_and_reach_head(engine: Engine) -> None:
     assert upgrade(engine) == head_revision()  # idempotent
 
 
+def test_migrations_create_the_slack_oauth_store_tables(engine: Engine) -> None:
+    """Bolt's installation and OAuth state stores find their tables (and indexes) made by our migrations."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    stores = (
+        SQLAlchemyInstallationStore(client_id="111.222", engine=engine).metadata,
+        SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=engine).metadata,
+    )
+    inspector = inspect(engine)
+    for table in (t for md in stores for t in md.tables.values()):
+        assert [c["name"] for c in inspector.get_columns(table.name)] == [c.name for c in table.columns]
+        found = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes(table.name)}
+        for ix in table.indexes:
+            assert found[ix.name] == [c.name for c in ix.columns]
+
+
+def test_slack_oauth_migration_keeps_tables_bolt_already_created(sqlite_url: str) -> None:
+    """A SQLite file whose Bolt tables came from create_all (before 0004) upgrades without touching them."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    eng = make_engine(sqlite_url)
+    try:
+        upgrade(eng, "0003_cache")
+        SQLAlchemyInstallationStore(client_id="111.222", engine=eng).create_tables()
+        SQLAlchemyOAuthStateStore(expiration_seconds=600, engine=eng).create_tables()
+        assert upgrade(eng) == head_revision()
+        names = set(inspect(eng).get_table_names())
+        assert {"slack_installations", "slack_bots", "slack_oauth_states"} <= names
+    finally:
+        eng.dispose()
+
+
 def test_credentials_put_get_delete(engine: Engine, crypto: Crypto, clock) -> None:
     store = CredentialStore(engine=engine, crypto=crypto, clock=clock)
     assert store.get(ALICE) is None

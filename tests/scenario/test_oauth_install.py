@@ -48,7 +48,6 @@ def test_tokens_are_sealed_in_the_database_and_open_on_read(oauth_settings: Sett
         store = EncryptedInstallationStore(
             client_id="111.222", engine=services.engine, crypto=services.crypto
         )
-        store.metadata.create_all(services.engine)
         store.save(_installation())
         with services.engine.connect() as conn:
             rows = [tuple(r) for r in conn.execute(text("SELECT * FROM slack_installations"))]
