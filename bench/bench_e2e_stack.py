@@ -36,6 +36,9 @@ from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests.fakes
+from tests.fakes.env import bot_process_env
+
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
 
@@ -214,16 +217,13 @@ def stack(
         cache_ttl_seconds=cache_ttl,
     )
     services = build_services(settings, clock=SystemClock())
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "QWEN", "DATABASE_URL"))}
-    env.update(
-        QWENCLOUD_API_ENDPOINT=sim.url,
-        QWENCLOUD_AUTH_ENDPOINT=sim.url,
-        QWENCLOUD_MODEL_MAP_URL=sim.url + "/cdn/model-mapping",
-        SLACK_API_URL=slack.api_url,
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET=SECRET,
+    env = bot_process_env(
+        sim_url=sim.url,
+        slack_api_url=slack.api_url,
+        bot_token=TOKEN,
+        signing_secret=SECRET,
+        data_dir=str(workdir),
         DATABASE_URL=db,
-        QWEN_BOT_DATA_DIR=str(workdir),
         QWEN_BOT_ENCRYPTION_KEYS=key,
         QWEN_BOT_CACHE_TTL=str(cache_ttl),
         QWEN_BOT_LOG_LEVEL="WARNING",

@@ -28,6 +28,7 @@ from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
 from bot.storage.team import digest_run
 from bot.team import team_of
+from tests.fakes.env import bot_process_env
 from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET, eventually
 
 pytestmark = pytest.mark.slow
@@ -92,16 +93,13 @@ def world(make_settings: Callable[..., Settings], tmp_path: Path, key: str) -> I
         slack_api_url=slack.api_url,
     )
     services = build_services(settings, clock=FixedClock(MONDAY))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "QWEN", "DATABASE_URL"))}
-    env.update(
-        QWENCLOUD_API_ENDPOINT=sim.url,
-        QWENCLOUD_AUTH_ENDPOINT=sim.url,
-        QWENCLOUD_MODEL_MAP_URL=sim.url + "/cdn/model-mapping",
-        SLACK_API_URL=slack.api_url,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+    env = bot_process_env(
+        sim_url=sim.url,
+        slack_api_url=slack.api_url,
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        data_dir=str(tmp_path / "data"),
         DATABASE_URL=db,
-        QWEN_BOT_DATA_DIR=str(tmp_path / "data"),
         QWEN_BOT_ENCRYPTION_KEYS=key,
     )
     w = World(sim, slack, settings, services, env)

@@ -6,7 +6,6 @@ without it)."""
 from __future__ import annotations
 
 import itertools
-import os
 import signal
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from bot.simulator.server import start_simulator
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
 from bot.team import team_of
+from tests.fakes.env import bot_process_env
 from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET, eventually
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -143,16 +143,13 @@ def test_two_web_two_workers_on_postgres(
         slack_api_url=slack.api_url,
     )
     services = build_services(settings, clock=SystemClock())
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "QWEN", "DATABASE_URL"))}
-    env.update(
-        QWENCLOUD_API_ENDPOINT=sim.url,
-        QWENCLOUD_AUTH_ENDPOINT=sim.url,
-        QWENCLOUD_MODEL_MAP_URL=sim.url + "/cdn/model-mapping",
-        SLACK_API_URL=slack.api_url,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+    env = bot_process_env(
+        sim_url=sim.url,
+        slack_api_url=slack.api_url,
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        data_dir=str(tmp_path / "data"),
         DATABASE_URL=postgres_url,
-        QWEN_BOT_DATA_DIR=str(tmp_path / "data"),
         QWEN_BOT_ENCRYPTION_KEYS=key,
     )
     procs: list[subprocess.Popen[str]] = []

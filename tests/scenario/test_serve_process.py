@@ -3,7 +3,6 @@ Killed in the middle of a login and started again, it still completes the login 
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from cryptography.fernet import Fernet
 
 from bot.localslack import GENERAL, MEMBER, FakeSlack
 from bot.simulator.server import SimulatorHandle, start_simulator
+from tests.fakes.env import bot_process_env
 from tests.scenario.conftest import BOT_TOKEN, NOW, SIGNING_SECRET
 
 pytestmark = pytest.mark.slow
@@ -33,20 +33,16 @@ def outside() -> Iterator[tuple[SimulatorHandle, FakeSlack]]:
 
 
 def _env(sim: SimulatorHandle, slack: FakeSlack, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "QWEN", "DATABASE_URL"))}
-    env.update(
-        QWENCLOUD_API_ENDPOINT=sim.url,
-        QWENCLOUD_AUTH_ENDPOINT=sim.url,
-        QWENCLOUD_MODEL_MAP_URL=sim.url + "/cdn/model-mapping",
-        SLACK_API_URL=slack.api_url,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        QWEN_BOT_DATA_DIR=str(data_dir),
+    return bot_process_env(
+        sim_url=sim.url,
+        slack_api_url=slack.api_url,
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        data_dir=str(data_dir),
         QWEN_BOT_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         QWEN_BOT_NOW=NOW.isoformat(),
         PORT="0",
     )
-    return env
 
 
 def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
