@@ -47,6 +47,8 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
+        if self.usage is not None:
+            self.usage.close()  # its pool's threads are not daemons: left open they outlive the caller
         self.http.close()
         self.engine.dispose()
 

@@ -15,6 +15,7 @@ from bot.clock import FixedClock
 from bot.config import Secret, Settings
 from bot.localslack import FakeSlack, Message
 from bot.simulator.server import SimulatorHandle, start_simulator
+from tests.fakes.waits import WAIT_S
 
 SIGNING_SECRET = "scenario-signing-secret"
 BOT_TOKEN = "xoxb-scenario-bot-token"
@@ -30,7 +31,7 @@ class Stack:
     clock: FixedClock
 
     def wait_ephemeral(
-        self, user: str, predicate: Callable[[Message], bool], timeout: float = 8.0
+        self, user: str, predicate: Callable[[Message], bool], timeout: float = WAIT_S
     ) -> Message:
         def found() -> Message | None:
             for message in reversed(self.slack.ephemerals(user)):
