@@ -10,7 +10,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.simulator import auth, gateway
+from bot.simulator import auth, billing, gateway
 from bot.simulator.state import Faults, SimState
 
 StartResponse = Callable[..., Any]
@@ -167,6 +167,8 @@ def apply_control(state: SimState, command: dict[str, Any]) -> dict[str, Any]:
                 setattr(state.faults, key, set(value) if key == "malformed_actions" else value)
             elif key in ("token_ttl", "device_interval", "device_expires_in"):
                 setattr(state, key, int(value))
+            elif key in billing.BILLING_KNOBS:
+                setattr(state.billing, key, value)
             elif key == "cli_compat":
                 state.cli_compat = bool(value)
             elif key in ("coding_plan", "empty_usage"):
@@ -192,6 +194,7 @@ def _action(state: SimState, command: dict[str, Any]) -> dict[str, Any]:
         return {"access_token": token.value, "expires_at": token.expires_at.isoformat(), "user": token.user}
     if action == "reset_faults":
         state.faults = Faults()
+        state.billing = billing.BillingKnobs()
         return {"reset": True}
     if action == "clear_calls":
         state.calls.clear()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from bot.simulator import billing
 from bot.simulator.dataset import MODEL_MAP
 from bot.simulator.state import SimState
 
@@ -108,9 +109,12 @@ def coding_plan(state: SimState) -> dict[str, Any]:
 def envelope(state: SimState, params: dict[str, Any]) -> dict[str, Any]:
     api = params.get("Api")
     try:
-        json.loads(str(params.get("Data", "{}")))
+        data = json.loads(str(params.get("Data", "{}")))
     except ValueError as exc:
         raise GatewayError("InvalidParameter", "Data must be a JSON string") from exc
+    served = billing.envelope(state, str(api), data if isinstance(data, dict) else {})
+    if served is not None:
+        return served
     if api == CODING_PLAN_API:
         return coding_plan(state)
     return {"DataV2": {"ret": [f"FAIL_BIZ_API_NOT_FOUND::Unknown Api {api}"], "data": None}}
@@ -128,6 +132,7 @@ def _flat_table(state: SimState) -> dict[str, Callable[[dict[str, Any]], Any]]:
         "Ping": lambda p: {"pong": True},
         "CheckVersion": lambda p: {"latest": "1.4.1"},
         "IntlBroadScopeAspnGateway": lambda p: envelope(state, p),
+        **billing.flat_table(state),  # call logs, billing, subscriptions (and the token plan calls above)
     }
 
 
@@ -156,6 +161,8 @@ def dispatch(state: SimState, body: dict[str, Any], received: float = 0.0) -> di
         return ok(handler(params))
     except GatewayError as exc:
         return error_body(exc.code, exc.message)
+    except billing.BadParam as exc:
+        return error_body("InvalidParameter", exc.message)
 
 
 def model_map() -> dict[str, str]:

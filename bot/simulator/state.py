@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.simulator.billing import BillingKnobs
 from bot.simulator.dataset import Dataset
 
 TEST_USER = {"Id": "u-5551234", "Email": "dev@example.com", "AliyunId": "dev@example.com"}
@@ -74,6 +75,7 @@ class SimState:
         self.device_expires_in = device_expires_in
         self.cli_compat = cli_compat
         self.faults = faults
+        self.billing = BillingKnobs()  # call-log, billing and subscription knobs (reset with the faults)
         self.codes: dict[str, DeviceCode] = {}
         self.tokens: dict[str, Token] = {}
         self.calls: list[dict[str, Any]] = []  # every data call (action, params, received_ms), for assertions
@@ -161,6 +163,7 @@ class SimState:
                 "device_interval": self.device_interval,
                 "device_expires_in": self.device_expires_in,
                 "faults": faults,
+                "billing": dict(vars(self.billing)),
                 "device_codes": [
                     {
                         "user_code": c.user_code,
