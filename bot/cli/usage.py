@@ -97,6 +97,9 @@ def register(sub: Any) -> None:
             "--format", choices=("auto", "json", "text", "table"), default=None, help="Output format"
         )
         parser.set_defaults(func=run, reject_unknown=reject_unknown)
+    from bot.cli import usage_logs  # `usage logs`: its own module and flags
+
+    usage_logs.register(usage_sub)
 
 
 def run(args: argparse.Namespace) -> int:
