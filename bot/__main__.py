@@ -25,6 +25,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "auth": ("auth", "log in to QwenCloud from the terminal (device flow)"),
     "usage": ("usage", "view usage and billing (like `qwencloud usage`)"),
     "billing": ("billing", "settled bills, spend by model or API key, spend limit"),
+    "subscription": ("subscription", "subscription and token plan status"),
     "rotate-keys": ("rotate_keys", "re-encrypt stored credentials with the newest key"),
     "migrate": ("migrate", "apply database migrations (DATABASE_URL)"),
 }
@@ -32,7 +33,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 
 # One-shot terminal commands: from the command line they run without the cyclic GC and leave with os._exit()
 # once their output is flushed (tearing down SQLAlchemy, httpx and idle pool threads costs ~60 ms).
-_ONE_SHOT = ("usage", "billing")
+_ONE_SHOT = ("usage", "billing", "subscription")
 
 
 def _chosen(argv: Sequence[str]) -> str | None:
