@@ -27,8 +27,8 @@ import httpx
 from cryptography.fernet import Fernet
 
 from bot.app import build_services
-from bot.clock import SystemClock
-from bot.config import Secret, Settings
+from bot.base.clock import SystemClock
+from bot.base.config import Secret, Settings
 from bot.localslack import GENERAL, FakeSlack
 from bot.localslack.sender import sign
 from bot.qwencloud.models import DeviceCredentials, QwenUser

@@ -28,9 +28,9 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_e2e_stack import machine, stack
 
+from bot.base.schedule import Schedule
 from bot.localslack.state import Channel
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.schedule import Schedule
 from bot.storage.owner import Owner
 from bot.team import team_of
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.clock import Clock
-from bot.errors import NotFound
+from bot.base.clock import Clock
+from bot.base.errors import NotFound
 from bot.login import LoginService, PendingLoginView
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.credentials import CredentialStore, StoredCredential

@@ -15,9 +15,9 @@ from decimal import Decimal
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from bot.clock import Clock
-from bot.errors import QwenBotError
-from bot.periods import DateRange
+from bot.base.clock import Clock
+from bot.base.errors import QwenBotError
+from bot.base.periods import DateRange
 from bot.publish import Posted, Refused, RetryLater
 from bot.qwencloud.results import Payg, Summary
 from bot.render.digest import notice

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.qwencloud.results import CodingPlan, FreeTierEntry, Payg, Summary
 
 NEAR_LIMIT_PCT = 80.0

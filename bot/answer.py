@@ -10,10 +10,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from bot.analysis import Finding, analyse_summary, free_tier_findings, payg_findings, previous_period
-from bot.clock import Clock
-from bot.errors import AuthRequired, QwenBotError, TokenExpired
+from bot.base.clock import Clock
+from bot.base.errors import AuthRequired, QwenBotError, TokenExpired
+from bot.base.periods import DateRange, resolve
 from bot.grammar import Period
-from bot.periods import DateRange, resolve
 from bot.qwencloud.results import Breakdown, CodingPlan, FreeTierEntry, Payg, Summary, TokenPlan
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner

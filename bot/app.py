@@ -28,14 +28,15 @@ from sqlalchemy import Engine, Text
 
 import handlers
 from bot.acks import AckFirstExecutor
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.base.config import Settings
+from bot.base.errors import ConfigError
+from bot.base.logs import configure_logging, start_request
+from bot.base.metrics import metrics_wsgi_app
 from bot.login import LoginOutcome
-from bot.logs import configure_logging, start_request
-from bot.metrics import metrics_wsgi_app, pending_login_count
 from bot.render import slack as render_slack
 from bot.services import Services, build_services, make_clock, open_database
 from bot.storage.crypto import Crypto
+from bot.storage.db import pending_login_count
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
 
@@ -192,7 +193,7 @@ class SlackNotifier:
 
 
 class RequestIdMiddleware(Middleware):
-    """A request id per Slack request (bot.logs.start_request). A class on purpose: Bolt builds every keyword
+    """A request id per Slack request (bot.base.logs). A class on purpose: Bolt builds every keyword
     argument of a function middleware eagerly and raises on malformed payloads (found by fuzzing)."""
 
     def process(

@@ -22,14 +22,14 @@ from bot.analysis import (
     month_end_projection,
     payg_findings,
 )
-from bot.clock import Clock
-from bot.errors import AuthRequired, TokenExpired
-from bot.periods import DateRange, month_chunks
+from bot.base.clock import Clock
+from bot.base.errors import AuthRequired, TokenExpired
+from bot.base.periods import DateRange, month_chunks
+from bot.base.schedule import Cadence, DigestPeriod, Span
 from bot.qwencloud import aggregate
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import ConsumeItem
 from bot.qwencloud.results import CodingPlan, Payg, Summary
-from bot.schedule import Cadence, DigestPeriod, Span
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 from bot.usage import UsageService

@@ -16,14 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from bot.base.errors import AuthError, QwenBotError
+from bot.base.metrics import get_metrics
+from bot.base.schedule import due_occurrence
 from bot.chart import daily_spend_png
 from bot.digest import DigestBuilder, DigestReport
 from bot.digest_run import CHANNEL_GAP, SETTLE_AFTER, RunCache, settle_unknown
-from bot.errors import AuthError, QwenBotError
-from bot.metrics import get_metrics
 from bot.publish import DIGEST_EVENT, Posted, Poster, Refused, RetryLater, SlackClients, Unknown, Upload
 from bot.render.digest import chart_alt, digest_message, digest_title
-from bot.schedule import due_occurrence
 from bot.storage.delivery import UNKNOWN_PREFIX, Claim, Deliveries
 from bot.storage.owner import Owner
 from bot.storage.team_store import Subscription, SubscriptionStore

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from bot.errors import UsageError
+from bot.base.errors import UsageError
 
 Format = Literal["text", "json"]
 Granularity = Literal["day", "month", "quarter"]

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.admin import AdminCheck, TeamAccount, TeamAccounts
-from bot.clock import Clock
-from bot.errors import QwenBotError
-from bot.periods import DateRange
+from bot.base.clock import Clock
+from bot.base.errors import QwenBotError
+from bot.base.periods import DateRange
+from bot.base.schedule import zone
 from bot.qwencloud.results import Summary
-from bot.schedule import zone
 from bot.storage.credentials import CredentialStore, StoredCredential
 from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule, Subscription

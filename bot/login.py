@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from bot.clock import Clock
-from bot.errors import QwenBotError
+from bot.base.clock import Clock
+from bot.base.errors import QwenBotError
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import DeviceCredentials, DevicePoll, QwenUser
 from bot.qwencloud.pkce import new_client_id, new_pkce

@@ -13,11 +13,11 @@ import httpx
 from sqlalchemy import Engine
 
 from bot import USER_AGENT
-from bot.clock import Clock, FixedClock, SystemClock
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.base.clock import Clock, FixedClock, SystemClock
+from bot.base.config import Settings
+from bot.base.errors import ConfigError
+from bot.base.metrics import get_metrics
 from bot.login import LoginService
-from bot.metrics import get_metrics
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.app_state import AppStateStore
 from bot.storage.cache import DbCache

@@ -18,8 +18,8 @@ from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from bot.errors import UsageError
-from bot.schedule import WEEKDAYS, Cadence, zone
+from bot.base.errors import UsageError
+from bot.base.schedule import WEEKDAYS, Cadence, zone
 
 TEAM_HEADS = ("digest", "alert", "alerts", "link", "relink", "unlink", "accounts")
 ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")

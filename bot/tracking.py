@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from bot.errors import AuthError, QwenBotError
+from bot.base.errors import AuthError, QwenBotError
 from bot.publish import SlackClients
 from bot.render.digest import notice
 from bot.storage.health import HealthStore

@@ -13,9 +13,9 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from bot.clock import Clock
-from bot.errors import InvalidArgument, ModelNotFound, QwenBotError
-from bot.periods import DateRange, check_order, month_chunks, validate
+from bot.base.clock import Clock
+from bot.base.errors import InvalidArgument, ModelNotFound, QwenBotError
+from bot.base.periods import DateRange, check_order, month_chunks, validate
 from bot.qwencloud import aggregate
 from bot.qwencloud import breakdown as breakdown_math
 from bot.qwencloud.client import QwenCloudClient

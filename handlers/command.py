@@ -8,9 +8,9 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot import grammar
-from bot.clock import Clock
-from bot.errors import UsageError
-from bot.metrics import command_label, get_metrics, outcome_label
+from bot.base.clock import Clock
+from bot.base.errors import UsageError
+from bot.base.metrics import command_label, get_metrics, outcome_label
 from bot.render import slack as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log

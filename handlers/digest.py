@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import team_grammar
-from bot.errors import UsageError
+from bot.base.errors import UsageError
 from bot.render import slack as render
 from bot.render.blocks import Message
 from bot.slackio import WebPoster

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.admin import AdminCheck
-from bot.clock import Clock
-from bot.errors import UsageError
+from bot.base.clock import Clock
+from bot.base.errors import UsageError
 from bot.home import HomeService
 from bot.login import LoginService
 from bot.qwencloud.client import QwenCloudClient

@@ -9,7 +9,7 @@ from slack_bolt import Ack, Respond
 
 from bot import grammar
 from bot.answer import Answers
-from bot.clock import Clock
+from bot.base.clock import Clock
 from bot.render import layouts
 from bot.render import slack as render
 from bot.render import slack_usage as figures

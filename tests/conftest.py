@@ -19,8 +19,8 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, create_engine, text
 
-from bot.clock import FixedClock
-from bot.config import Secret, Settings
+from bot.base.clock import FixedClock
+from bot.base.config import Secret, Settings
 from bot.storage.crypto import Crypto
 from bot.storage.db import make_engine, normalise_url
 from bot.storage.migrate import upgrade

@@ -15,8 +15,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.config import Settings
-from bot.errors import NetworkError, QwenBotError
+from bot.base.config import Settings
+from bot.base.errors import NetworkError, QwenBotError
 from bot.storage.credentials import StoredCredential
 from bot.storage.owner import Owner
 

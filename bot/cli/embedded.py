@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.config import Secret, Settings
+from bot.base.config import Secret, Settings
 
 LOCAL_BOT_TOKEN = "xoxb-local-workspace"
 

@@ -17,8 +17,8 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.base.config import Settings
+from bot.base.errors import ConfigError
 
 log = logging.getLogger("bot.serve")
 
@@ -107,8 +107,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.app import build_services
+    from bot.base.logs import configure_logging
     from bot.cli.embedded import prepare
-    from bot.logs import configure_logging
 
     embedded = None
     try:

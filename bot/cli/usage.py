@@ -1,7 +1,7 @@
 """`qwen-bot usage summary|breakdown|free-tier|payg`: the official usage commands for the terminal owner.
 
 Output is the official `--format json` / `--format text` (default: json when stdout is not a terminal);
-errors go to stderr in the official shapes with the exit codes of bot/errors.py.
+errors go to stderr in the official shapes with the exit codes of bot/base/errors.py.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from datetime import date, datetime, tzinfo
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config import Settings
-from bot.errors import AuthRequired, ConfigError, InvalidArgument, QwenBotError, TokenExpired, UsageError
-from bot.periods import DateRange, parse_date, resolve
+from bot.base.config import Settings
+from bot.base.errors import AuthRequired, ConfigError, InvalidArgument, QwenBotError, TokenExpired, UsageError
+from bot.base.periods import DateRange, parse_date, resolve
 from bot.render import json as render_json
 from bot.render import text as render_text
 

@@ -13,8 +13,8 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.base.config import Settings
+from bot.base.errors import ConfigError
 
 
 def register(sub: Any) -> None:
@@ -41,7 +41,7 @@ def _instant(raw: str | None) -> datetime | None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.app import SlackNotifier, build_services
-    from bot.logs import configure_logging
+    from bot.base.logs import configure_logging
     from bot.worker import Worker
 
     try:

@@ -17,7 +17,7 @@ from bot.analysis import (
     PaygChange,
     TopModel,
 )
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.qwencloud.results import Breakdown, CodingPlan, FreeTierEntry, Payg, Summary, TokenPlan
 from bot.render.blocks import (
     MAX_SECTION,

@@ -25,15 +25,15 @@ from typing import Any
 from sqlalchemy import Column, Connection, Engine, Index, String, Table, Text, and_, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.clock import Clock
-from bot.metrics import get_metrics
+from bot.base.clock import Clock
+from bot.base.metrics import get_metrics
 from bot.storage.db import UTCDateTime, metadata
 from bot.storage.owner import Owner
 
 log = logging.getLogger("bot.cache")
 
 CODEC_VERSION = 1
-ALLOWED_MODULES = frozenset({"bot.qwencloud.results", "bot.qwencloud.models", "bot.periods"})
+ALLOWED_MODULES = frozenset({"bot.qwencloud.results", "bot.qwencloud.models", "bot.base.periods"})
 MAX_KEY = 255
 
 usage_cache = Table(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import Clock
+from bot.base.clock import Clock
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.cache import drop_cached
 from bot.storage.crypto import Crypto

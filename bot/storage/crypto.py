@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 
 
 class DecryptionFailed(ConfigError):

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.base.config import Settings
+from bot.base.errors import ConfigError
 from bot.storage.crypto import Crypto, new_key, validate_key
 
 log = logging.getLogger("bot.storage.keys")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import RowMapping
 
-from bot.schedule import Cadence, Schedule
+from bot.base.schedule import Cadence, Schedule
 from bot.storage.team import alert_rule, digest_run, digest_subscription
 
 

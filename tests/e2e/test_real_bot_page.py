@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from bot.config import Secret, Settings
+from bot.base.config import Secret, Settings
 from bot.localslack import FakeSlack
 from tests.e2e.conftest import shot
 
@@ -24,8 +24,8 @@ SECRET, TOKEN = "e2e-signing-secret", "xoxb-e2e-bot-token"
 @pytest.fixture
 def real(make_settings: Callable[..., Settings]) -> Iterator[tuple[FakeSlack, Any]]:
     from bot.app import build_services
+    from bot.base.clock import FixedClock
     from bot.cli.serve import start
-    from bot.clock import FixedClock
     from bot.simulator.server import start_simulator
 
     sim = start_simulator(now=NOW, device_interval=1)

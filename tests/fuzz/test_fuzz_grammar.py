@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot import grammar, periods, team_grammar
-from bot.errors import InvalidArgument, UsageError
+from bot.base.errors import InvalidArgument, UsageError
 
 ALLOWED = (UsageError, InvalidArgument)
 COMMANDS = (grammar.Help, grammar.Login, grammar.Logout, grammar.Status, grammar.Version,

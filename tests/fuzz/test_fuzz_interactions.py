@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import build_app, build_services, wsgi_app
-from bot.config import Secret, Settings
+from bot.base.config import Secret, Settings
 from bot.localslack import FakeSlack
 from bot.localslack.sender import sign
 from bot.render import home as render_home

@@ -11,9 +11,9 @@ import pytest
 
 from bot.alerts import AlertJob
 from bot.app import Services, build_services
-from bot.clock import FixedClock
+from bot.base.clock import FixedClock
+from bot.base.periods import DateRange
 from bot.localslack import ADMIN, GENERAL, FakeSlack
-from bot.periods import DateRange
 from bot.qwencloud.models import DeviceCredentials, FreeTierQuota, QwenUser
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, Summary, TokenPlan
 from bot.slackio import StaticSlackClients
@@ -36,7 +36,7 @@ class StubUsage:
 
     def summary(self, token: str, rng: DateRange, **_: Any) -> Summary:
         if self.fail:
-            from bot.errors import NetworkError
+            from bot.base.errors import NetworkError
 
             raise NetworkError("down")
         quota = FreeTierQuota(

@@ -11,8 +11,8 @@ from cryptography.fernet import Fernet
 
 from bot.__main__ import main
 from bot.app import build_services
+from bot.base.config import Settings
 from bot.cli.auth import terminal_owner
-from bot.config import Settings
 from bot.simulator.server import SimulatorHandle, start_simulator
 
 

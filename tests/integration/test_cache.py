@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import Engine, select, update
 
-from bot import metrics
-from bot.clock import FixedClock
-from bot.periods import DateRange
+from bot.base import metrics
+from bot.base.clock import FixedClock
+from bot.base.periods import DateRange
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.simulator.server import SimulatorHandle, start_simulator

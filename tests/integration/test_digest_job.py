@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 
 from bot.app import Services, build_services
-from bot.clock import FixedClock
+from bot.base.clock import FixedClock
+from bot.base.periods import DateRange
+from bot.base.schedule import Schedule
 from bot.digest_job import DigestJob
 from bot.localslack import GENERAL, FakeSlack
-from bot.periods import DateRange
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.slack_usage import money
-from bot.schedule import Schedule
 from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import Services, build_services
-from bot.clock import FixedClock
+from bot.base.clock import FixedClock
 from bot.localslack import MEMBER, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.reminders import ReminderJob

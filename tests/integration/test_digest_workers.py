@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Services, build_services
-from bot.clock import FixedClock
+from bot.base.clock import FixedClock
+from bot.base.schedule import Schedule
 from bot.localslack import GENERAL, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.schedule import Schedule
 from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade

@@ -9,7 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, inspect, select, update
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 from bot.qwencloud.models import DeviceCode, DeviceCredentials, QwenUser
 from bot.storage.app_state import AppStateStore
 from bot.storage.credentials import CredentialStore

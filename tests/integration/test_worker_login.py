@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.app import Services, build_services
-from bot.clock import FixedClock
+from bot.base.clock import FixedClock
 from bot.login import LoginOutcome
 from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.owner import Owner

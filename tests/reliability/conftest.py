@@ -17,9 +17,9 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 
 from bot.app import Services, build_services
+from bot.base.clock import FixedClock
+from bot.base.config import Secret, Settings
 from bot.cli.serve import Running, start
-from bot.clock import FixedClock
-from bot.config import Secret, Settings
 from bot.localslack import FakeSlack, Message
 from bot.simulator.server import SimulatorHandle, start_simulator
 from tests.reliability.report import Report, Row

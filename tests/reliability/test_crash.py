@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Services, build_services
-from bot.clock import FixedClock
-from bot.config import Secret, Settings
+from bot.base.clock import FixedClock
+from bot.base.config import Secret, Settings
+from bot.base.schedule import Schedule
 from bot.localslack import GENERAL, MEMBER, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.schedule import Schedule
 from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.db import pending_login
 from bot.storage.migrate import upgrade

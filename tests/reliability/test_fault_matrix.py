@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from bot.base.metrics import get_metrics
 from bot.localslack import GENERAL, MEMBER, Message
-from bot.metrics import get_metrics
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.slack import LOGIN_ACTION
 from bot.storage.owner import Owner
@@ -366,7 +366,7 @@ def test_slack_fault_on_the_login_dm(stack: Stack, record: Callable[..., None], 
 def _subscribe_due_digest(stack: Stack) -> None:
     from datetime import time as clock_time
 
-    from bot.schedule import Schedule
+    from bot.base.schedule import Schedule
     from bot.team import team_of
 
     team_id = stack.slack.ws.team_id

@@ -24,12 +24,12 @@ import httpx
 import pytest
 
 from bot.app import build_services
-from bot.clock import SystemClock
-from bot.config import Secret, Settings
+from bot.base.clock import SystemClock
+from bot.base.config import Secret, Settings
+from bot.base.schedule import Schedule
 from bot.localslack import GENERAL, FakeSlack
 from bot.localslack.sender import sign
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.schedule import Schedule
 from bot.simulator import auth as sim_auth
 from bot.simulator.server import start_simulator
 from bot.storage.migrate import upgrade

@@ -141,7 +141,7 @@ def test_no_token_in_logs_database_or_slack(stack: Stack, record: Callable[..., 
     import io
     import logging
 
-    from bot.logs import QUIET_LOGGERS, configure_logging
+    from bot.base.logs import QUIET_LOGGERS, configure_logging
 
     stream = io.StringIO()
     settings = stack.services.settings

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app import Services, build_services
+from bot.base.clock import FixedClock
+from bot.base.config import Secret, Settings
 from bot.cli.serve import Running, start
-from bot.clock import FixedClock
-from bot.config import Secret, Settings
 from bot.localslack import FakeSlack, Message
 from bot.simulator.server import SimulatorHandle, start_simulator
 

@@ -10,7 +10,7 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
 
 from bot.app import EncryptedInstallationStore, build_app, build_services, wsgi_app
-from bot.config import Secret, Settings
+from bot.base.config import Secret, Settings
 from bot.storage.crypto import DecryptionFailed
 from tests.fakes.slack import serve_wsgi
 
@@ -86,7 +86,7 @@ def test_oauth_app_serves_the_install_page_and_healthz(oauth_settings: Settings)
 
 
 def test_no_slack_credentials_is_a_clear_config_error(make_settings: Callable[..., Settings]) -> None:
-    from bot.errors import ConfigError
+    from bot.base.errors import ConfigError
 
     services = build_services(make_settings(slack_signing_secret=Secret("s")))
     try:

@@ -8,8 +8,8 @@ import pytest
 from slack_bolt import App
 
 from bot.app import socket_mode
-from bot.config import Secret, Settings
-from bot.errors import ConfigError
+from bot.base.config import Secret, Settings
+from bot.base.errors import ConfigError
 
 
 def _app() -> App:

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot.alerts import Snapshot, crossed, describe, measure, value_text
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, Summary, TokenPlan
 from bot.storage.team_store import AlertRule

@@ -22,7 +22,7 @@ from bot.analysis import (
     payg_findings,
     previous_period,
 )
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.results import (
     CodingPlan,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.errors import UsageError
+from bot.base.errors import UsageError
 from bot.team_grammar import (
     AccountAction,
     AlertAdd,

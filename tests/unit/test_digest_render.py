@@ -13,14 +13,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.analysis import FreeTierBurn
+from bot.base.periods import DateRange
+from bot.base.schedule import Schedule
 from bot.digest import DigestReport, TopModels, daily_costs, top_models
-from bot.periods import DateRange
 from bot.publish import Posted, Refused, RetryLater, Unknown, retry_after
 from bot.qwencloud.models import ConsumeItem
 from bot.qwencloud.results import CodingPlan, CodingWindow, Payg, PaygModel, Summary, TokenPlan
 from bot.render.blocks import MAX_BLOCKS, MAX_SECTION
 from bot.render.digest import digest_message
-from bot.schedule import Schedule
 from bot.slackio import classify
 
 OCC = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)

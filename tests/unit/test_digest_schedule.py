@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.schedule import Schedule, Span, due_occurrence, month_span
+from bot.base.schedule import Schedule, Span, due_occurrence, month_span
 
 
 def utc(text: str) -> datetime:

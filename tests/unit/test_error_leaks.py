@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot import errors
 from bot.admin import TeamAccounts
+from bot.base import errors
 from bot.home import HomeData
 from bot.render import slack as render
 from bot.render.home import home_view

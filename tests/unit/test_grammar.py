@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.errors import UsageError
+from bot.base.errors import UsageError
 from bot.grammar import (
     FreeTier,
     Help,

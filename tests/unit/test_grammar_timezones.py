@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.answer import date_range
+from bot.base.periods import DateRange
 from bot.grammar import UsageSummary, parse
-from bot.periods import DateRange
 from handlers.common import Asker, TimezoneResolver, local_today
 
 # 2026-04-30 23:30 UTC: already May 1st east of Greenwich+1, still April 30th in the Americas

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 import handlers
-from bot.config import Settings
+from bot.base.config import Settings
 from bot.render import slack as render
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ import httpx
 import pytest
 import vcr
 
-from bot.clock import FixedClock
+from bot.base.clock import FixedClock
 from bot.qwencloud.client import QwenCloudClient
 from bot.render import json as render_json
 from bot.render import text as render_text

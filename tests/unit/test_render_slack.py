@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from bot import errors
 from bot.analysis import FreeTierBurn, PaygChange, TopModel
+from bot.base import errors
+from bot.base.periods import DateRange
 from bot.localslack.blockcheck import block_problem
-from bot.periods import DateRange
 from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.results import (
     Breakdown,

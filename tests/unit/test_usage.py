@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.clock import FixedClock
-from bot.errors import GatewayError, InvalidArgument, ModelNotFound
-from bot.periods import DateRange
+from bot.base.clock import FixedClock
+from bot.base.errors import GatewayError, InvalidArgument, ModelNotFound
+from bot.base.periods import DateRange
 from bot.qwencloud import aggregate, breakdown
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import (

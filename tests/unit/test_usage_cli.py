@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
+from bot.base.clock import FixedClock
+from bot.base.config import Settings
+from bot.base.errors import AuthRequired, InvalidArgument, TokenExpired, UsageError
+from bot.base.periods import DateRange
 from bot.cli import usage as cli
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.errors import AuthRequired, InvalidArgument, TokenExpired, UsageError
-from bot.periods import DateRange
 from bot.qwencloud.results import Payg, PaygModel
 
 NOW = datetime(2026, 6, 15, 23, 30, tzinfo=UTC)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import platformdirs
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 
 DEFAULT_API_ENDPOINT = "https://cli.qwencloud.com"
 DEFAULT_AUTH_ENDPOINT = "https://t.qwencloud.com"

@@ -95,7 +95,7 @@ _COMMANDS = frozenset({
     "usage", "summary", "breakdown", "free-tier", "payg", "login", "logout", "status", "version", "help",
     "digest", "alert", "alerts", "link", "relink", "unlink", "accounts",
 })
-_OUTCOMES = (  # (error class name in bot.errors' tree, label); first match along the MRO wins
+_OUTCOMES = (  # (error class name in bot.base.errors' tree, label); first match along the MRO wins
     ("AuthError", "auth_error"), ("UsageError", "usage_error"), ("InvalidArgument", "usage_error"),
     ("NetworkError", "network_error"), ("UpstreamError", "upstream_error"),
     ("DeviceFlowError", "login_error"), ("ConfigError", "config_error"),
@@ -171,20 +171,6 @@ def exposition_registry(multiproc_dir: str | None = None) -> CollectorRegistry:
         MultiProcessCollector(registry, path=multiproc_dir)  # type: ignore[no-untyped-call]
         return registry
     return get_metrics().registry
-
-
-def pending_login_count(engine: Any) -> Callable[[], int]:
-    """A `pending_count` for `metrics_wsgi_app`: logins still waiting, counted in the shared database."""
-    from sqlalchemy import func, select
-
-    from bot.storage.db import pending_login
-
-    def count() -> int:
-        query = select(func.count()).select_from(pending_login).where(pending_login.c.status == "pending")
-        with engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())
-
-    return count
 
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO, Any, ParamSpec, TypeVar
 
-from bot.redact import MASK, redact_text
+from bot.base.redact import MASK, redact_text
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -38,7 +38,7 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 QUIET_LOGGERS = ("slack_sdk", "slack_bolt", "httpx", "httpcore", "urllib3", "alembic", "sqlalchemy.engine")
 HANDLER_NAME = "qwen-bot"
 
-# Patterns beyond bot.redact: key=value / key: value forms of secret names in free text, and Slack's
+# Patterns beyond bot.base.redact: key=value / key: value forms of secret names in free text, and Slack's
 # signing header values. Device tokens travel as `token=` query values; verifiers as `code_verifier=`.
 _KV_SECRET = re.compile(
     r"(?i)\b((?:device_token|devicetoken|access_token|accesstoken|refresh_token|token|code_verifier|"

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from bot.errors import InvalidArgument, UsageError
+from bot.base.errors import InvalidArgument, UsageError
 
 PRESETS = ("today", "yesterday", "week", "month", "last-month", "quarter", "year")
 ALIASES = {"this-week": "week", "this-month": "month"}
