@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import __version__, errors
+from bot import __version__
+from bot.base import errors
 from bot.grammar import USAGE_TEXT
 from bot.qwencloud.models import QwenUser
 from bot.render.blocks import (

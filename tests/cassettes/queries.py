@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.usage import UsageService
 
 FAKE_NOW = "2026-06-15T10:00:00+00:00"

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import vcr
 
-from bot.clock import FixedClock
+from bot.base.clock import FixedClock
 from bot.qwencloud.client import QwenCloudClient
 from bot.simulator import start_simulator
 from bot.usage import UsageService

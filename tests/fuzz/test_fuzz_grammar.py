@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, time
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot import grammar, periods, team_grammar
+from bot import grammar, team_grammar
+from bot.base import periods
 from bot.base.errors import InvalidArgument, UsageError
 
 ALLOWED = (UsageError, InvalidArgument)
