@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.base.clock import Clock
 from bot.base.errors import NotFound
-from bot.login import LoginService, PendingLoginView
+from bot.core.login import LoginService, PendingLoginView
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.credentials import CredentialStore, StoredCredential
 from bot.storage.health import HealthStore

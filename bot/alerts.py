@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.base.clock import Clock
 from bot.base.errors import QwenBotError
 from bot.base.periods import DateRange
+from bot.core.usage import UsageService
 from bot.publish import Posted, Refused, RetryLater
 from bot.qwencloud.results import Payg, Summary
 from bot.render.digest import notice
@@ -25,7 +26,6 @@ from bot.render.slack_usage import money, pct
 from bot.storage.delivery import Claim
 from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule
-from bot.usage import UsageService
 
 if TYPE_CHECKING:
     from bot.team import Team

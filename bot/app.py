@@ -32,7 +32,7 @@ from bot.base.config import Settings
 from bot.base.errors import ConfigError
 from bot.base.logs import configure_logging, start_request
 from bot.base.metrics import metrics_wsgi_app
-from bot.login import LoginOutcome
+from bot.core.login import LoginOutcome
 from bot.render import slack as render_slack
 from bot.services import Services, build_services, make_clock, open_database
 from bot.storage.crypto import Crypto

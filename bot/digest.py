@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from bot.analysis import (
+from bot.base.clock import Clock
+from bot.base.errors import AuthRequired, TokenExpired
+from bot.base.periods import DateRange, month_chunks
+from bot.base.schedule import Cadence, DigestPeriod, Span
+from bot.core.analysis import (
     FREE_TIER_LOW_PCT,
     Finding,
     FreeTierBurn,
@@ -22,17 +26,13 @@ from bot.analysis import (
     month_end_projection,
     payg_findings,
 )
-from bot.base.clock import Clock
-from bot.base.errors import AuthRequired, TokenExpired
-from bot.base.periods import DateRange, month_chunks
-from bot.base.schedule import Cadence, DigestPeriod, Span
+from bot.core.usage import UsageService
 from bot.qwencloud import aggregate
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import ConsumeItem
 from bot.qwencloud.results import CodingPlan, Payg, Summary
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
-from bot.usage import UsageService
 
 TOP_MODELS = 5
 ZERO = Decimal(0)

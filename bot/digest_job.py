@@ -19,7 +19,7 @@ from decimal import Decimal
 from bot.base.errors import AuthError, QwenBotError
 from bot.base.metrics import get_metrics
 from bot.base.schedule import due_occurrence
-from bot.chart import daily_spend_png
+from bot.core.chart import daily_spend_png
 from bot.digest import DigestBuilder, DigestReport
 from bot.digest_run import CHANNEL_GAP, SETTLE_AFTER, RunCache, settle_unknown
 from bot.publish import DIGEST_EVENT, Posted, Poster, Refused, RetryLater, SlackClients, Unknown, Upload

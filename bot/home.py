@@ -13,12 +13,12 @@ from bot.base.clock import Clock
 from bot.base.errors import QwenBotError
 from bot.base.periods import DateRange
 from bot.base.schedule import zone
+from bot.core.usage import UsageService
 from bot.qwencloud.results import Summary
 from bot.storage.credentials import CredentialStore, StoredCredential
 from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule, Subscription
 from bot.team import Team
-from bot.usage import UsageService
 
 log = logging.getLogger("bot.home")
 

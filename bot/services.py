@@ -17,7 +17,8 @@ from bot.base.clock import Clock, FixedClock, SystemClock
 from bot.base.config import Settings
 from bot.base.errors import ConfigError
 from bot.base.metrics import get_metrics
-from bot.login import LoginService
+from bot.core.login import LoginService
+from bot.core.usage import UsageService
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.app_state import AppStateStore
 from bot.storage.cache import DbCache
@@ -27,7 +28,6 @@ from bot.storage.db import is_sqlite, make_engine, safe_url
 from bot.storage.keys import KeySet, load_keys
 from bot.storage.pending import PendingLoginStore
 from bot.storage.schema import at_head
-from bot.usage import UsageService
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Services:
     credentials: CredentialStore
     pending_logins: PendingLoginStore
     login: LoginService
-    usage: Any = None  # bot.usage.UsageService, wired by its owner
+    usage: Any = None  # bot.core.usage.UsageService, wired by its owner
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from bot import team_grammar as g
 from bot.admin import AdminCheck, AlreadyLinked, TeamAccounts, expires_text
 from bot.alerts import describe
 from bot.base.clock import Clock
 from bot.base.errors import NotFound
 from bot.base.schedule import WEEKDAYS, Schedule
-from bot.chart import daily_spend_png
+from bot.core.chart import daily_spend_png
+from bot.core.grammar import team as g
 from bot.publish import Poster
 from bot.render.blocks import Message
 from bot.render.digest import chart_alt, digest_message, digest_title, listing, notice

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from bot.login import LoginService
+from bot.core.login import LoginService
 from bot.storage.pending import PendingLoginStore
 
 if TYPE_CHECKING:

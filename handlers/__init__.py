@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from bot.answer import Answers
+from bot.core.answers import Answers
 from bot.render import slack as render
 from bot.render.home import HOME_ACTIONS
 from handlers import team as team_handlers

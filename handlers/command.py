@@ -7,10 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from bot import grammar
 from bot.base.clock import Clock
 from bot.base.errors import UsageError
 from bot.base.metrics import command_label, get_metrics, outcome_label
+from bot.core.grammar import usage as grammar
 from bot.render import slack as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import team_grammar
 from bot.base.errors import UsageError
+from bot.core.grammar import team as team_grammar
 from bot.render import slack as render
 from bot.render.blocks import Message
 from bot.slackio import WebPoster

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.base.clock import Clock
-from bot.login import LoginService
+from bot.core.login import LoginService
 from bot.qwencloud.client import QwenCloudClient
 from bot.render import slack as render
 from bot.render.blocks import Message

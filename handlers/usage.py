@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, Respond
 
-from bot import grammar
-from bot.answer import Answers
 from bot.base.clock import Clock
+from bot.core.answers import Answers
+from bot.core.grammar import usage as grammar
 from bot.render import layouts
 from bot.render import slack as render
 from bot.render import slack_usage as figures

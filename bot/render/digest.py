@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from bot.chart import sparkline
+from bot.core.chart import sparkline
 from bot.digest import DigestReport
 from bot.render.blocks import Block, Message, context, header, section
 from bot.render.slack_usage import analysis_blocks, money, num, pct

@@ -11,7 +11,8 @@ from datetime import datetime
 
 from bot import __version__
 from bot.base import errors
-from bot.grammar import USAGE_TEXT
+from bot.core.grammar.team import TEAM_HELP
+from bot.core.grammar.usage import USAGE_TEXT
 from bot.qwencloud.models import QwenUser
 from bot.render.blocks import (
     MAX_VALUE,
@@ -24,7 +25,6 @@ from bot.render.blocks import (
     section,
     static_select,
 )
-from bot.team_grammar import TEAM_HELP
 
 # action ids: handlers register these; manifest and tests check them
 LOGIN_ACTION = "qwen_login"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from bot.analysis import (
+from bot.base.periods import DateRange
+from bot.core.analysis import (
     CodingWindowNearLimit,
     Finding,
     FreeTierBurn,
@@ -17,7 +18,6 @@ from bot.analysis import (
     PaygChange,
     TopModel,
 )
-from bot.base.periods import DateRange
 from bot.qwencloud.results import Breakdown, CodingPlan, FreeTierEntry, Payg, Summary, TokenPlan
 from bot.render.blocks import (
     MAX_SECTION,

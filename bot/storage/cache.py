@@ -1,6 +1,6 @@
 """The shared usage-result cache: one `usage_cache` row per (account, query), valid for a TTL.
 
-Implements `bot.usage.UsageCache`. Every process reads and writes the same database, so a web process
+Implements `bot.core.usage.UsageCache`. Every process reads and writes the same database, so a web process
 answers from what a worker (or another web process) fetched. `account` is the owner-scoped string the
 answer layer passes (`"<team_id>:<user_id>"`, see `account_key`), so one user's results are never served to
 another and `invalidate_owner` (called on logout and re-login) drops exactly that user's rows.

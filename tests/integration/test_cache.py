@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select, update
 from bot.base import metrics
 from bot.base.clock import FixedClock
 from bot.base.periods import DateRange
+from bot.core.usage import UsageService
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.simulator.server import SimulatorHandle, start_simulator
@@ -21,7 +22,6 @@ from bot.storage.credentials import CredentialStore
 from bot.storage.crypto import Crypto
 from bot.storage.db import make_engine
 from bot.storage.owner import Owner
-from bot.usage import UsageService
 from tests.conftest import T0
 
 ALICE, BOB, ALICE_ELSEWHERE = Owner("T1", "U1"), Owner("T1", "U2"), Owner("T2", "U1")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from bot.base.errors import UsageError
-from bot.team_grammar import (
+from bot.core.grammar.team import (
     AccountAction,
     AlertAdd,
     AlertList,
@@ -113,7 +113,7 @@ def test_is_team_text() -> None:
 
 
 def test_every_team_example_in_help_parses() -> None:
-    from bot.team_grammar import TEAM_HELP
+    from bot.core.grammar.team import TEAM_HELP
 
     examples = [part.strip() for part in TEAM_HELP.split("e.g.")[1].split("·")]
     assert len(examples) >= 2

@@ -12,9 +12,9 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.analysis import FreeTierBurn
 from bot.base.periods import DateRange
 from bot.base.schedule import Schedule
+from bot.core.analysis import FreeTierBurn
 from bot.digest import DigestReport, TopModels, daily_costs, top_models
 from bot.publish import Posted, Refused, RetryLater, Unknown, retry_after
 from bot.qwencloud.models import ConsumeItem

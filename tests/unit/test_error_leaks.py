@@ -11,11 +11,11 @@ import pytest
 
 from bot.admin import TeamAccounts
 from bot.base import errors
+from bot.core.grammar.team import DigestPreview, DigestSubscribe
 from bot.home import HomeData
 from bot.render import slack as render
 from bot.render.home import home_view
 from bot.team_commands import Asked, TeamCommands
-from bot.team_grammar import DigestPreview, DigestSubscribe
 from handlers.admin import DirectMessageHandler
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)

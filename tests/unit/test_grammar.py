@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.base.errors import UsageError
-from bot.grammar import (
+from bot.core.grammar.usage import (
     FreeTier,
     Help,
     Login,

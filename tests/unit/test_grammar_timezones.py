@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.answer import date_range
 from bot.base.periods import DateRange
-from bot.grammar import UsageSummary, parse
+from bot.core.answers import date_range
+from bot.core.grammar.usage import UsageSummary, parse
 from handlers.common import Asker, TimezoneResolver, local_today
 
 # 2026-04-30 23:30 UTC: already May 1st east of Greenwich+1, still April 30th in the Americas

@@ -14,10 +14,10 @@ import pytest
 import vcr
 
 from bot.base.clock import FixedClock
+from bot.core.usage import UsageService
 from bot.qwencloud.client import QwenCloudClient
 from bot.render import json as render_json
 from bot.render import text as render_text
-from bot.usage import UsageService
 from tests.cassettes.queries import API, FAKE_NOW, QUERIES, query_range, run_query
 
 CASSETTES = Path(__file__).parents[1] / "cassettes"

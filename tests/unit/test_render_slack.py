@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.analysis import FreeTierBurn, PaygChange, TopModel
 from bot.base import errors
 from bot.base.periods import DateRange
+from bot.core.analysis import FreeTierBurn, PaygChange, TopModel
 from bot.localslack.blockcheck import block_problem
 from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.results import (
@@ -193,7 +193,7 @@ def test_error_table(exc: BaseException, words: str, login: bool) -> None:
 
 
 def test_usage_error_shows_the_usage_text() -> None:
-    from bot.grammar import parse
+    from bot.core.grammar.usage import parse
 
     with pytest.raises(errors.UsageError) as info:
         parse("nonsense words", today=date(2026, 4, 10))

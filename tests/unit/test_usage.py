@@ -15,6 +15,7 @@ import pytest
 from bot.base.clock import FixedClock
 from bot.base.errors import GatewayError, InvalidArgument, ModelNotFound
 from bot.base.periods import DateRange
+from bot.core.usage import UsageService
 from bot.qwencloud import aggregate, breakdown
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import (
@@ -26,7 +27,6 @@ from bot.qwencloud.models import (
     SeatGroup,
     SeatSummary,
 )
-from bot.usage import UsageService
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 D = Decimal

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from bot.analysis import Finding, analyse_summary, free_tier_findings, payg_findings, previous_period
 from bot.base.clock import Clock
 from bot.base.errors import AuthRequired, QwenBotError, TokenExpired
 from bot.base.periods import DateRange, resolve
-from bot.grammar import Period
+from bot.core.analysis import Finding, analyse_summary, free_tier_findings, payg_findings, previous_period
+from bot.core.grammar.usage import Period
+from bot.core.usage import UsageService
 from bot.qwencloud.results import Breakdown, CodingPlan, FreeTierEntry, Payg, Summary, TokenPlan
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
-from bot.usage import UsageService
 
 log = logging.getLogger("bot.answer")
 _ZERO = Decimal(0)
