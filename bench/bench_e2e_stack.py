@@ -29,10 +29,10 @@ from cryptography.fernet import Fernet
 from bot.app import build_services
 from bot.base.clock import SystemClock
 from bot.base.config import Secret, Settings
-from bot.localslack import GENERAL, FakeSlack
-from bot.localslack.sender import sign
+from bot.devtools.localslack import GENERAL, FakeSlack
+from bot.devtools.localslack.sender import sign
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
 

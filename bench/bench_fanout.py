@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_e2e_stack import machine, stack
 
 from bot.base.schedule import Schedule
-from bot.localslack.state import Channel
+from bot.devtools.localslack.state import Channel
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.owner import Owner
 from bot.team import team_of

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_e2e_stack import Stack, machine, stack
 
 from bot.base.schedule import Schedule
-from bot.localslack import GENERAL
+from bot.devtools.localslack import GENERAL
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.owner import Owner
 from bot.team import team_of

@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["simulator"]:
         # Keep the simulator free of the bot's imports (it must run on its own).
-        from bot.simulator.__main__ import main as sim_main
+        from bot.devtools.simulator.__main__ import main as sim_main
 
         return sim_main(argv[1:])
     one_shot = from_command_line and _chosen(argv) in _ONE_SHOT

@@ -44,7 +44,7 @@ def prepare(settings: Settings, *, host: str, port: int) -> Embedded:
 
 
 def _start_simulator(embedded: Embedded, *, host: str) -> None:
-    from bot.simulator.server import start_simulator
+    from bot.devtools.simulator.server import start_simulator
 
     # A short poll interval keeps the local login snappy; the data are the simulator's seeded dataset.
     sim = start_simulator(host=_loopback(host), port=0, device_interval=2)
@@ -59,7 +59,7 @@ def _start_simulator(embedded: Embedded, *, host: str) -> None:
 
 
 def _start_workspace(embedded: Embedded, *, host: str, port: int) -> None:
-    from bot.localslack import new_signing_secret, start_local_workspace
+    from bot.devtools.localslack import new_signing_secret, start_local_workspace
 
     secret = new_signing_secret()
     workspace = start_local_workspace(

@@ -20,8 +20,8 @@ import vcr
 
 from bot.base.clock import FixedClock
 from bot.core.usage import UsageService
+from bot.devtools.simulator import start_simulator
 from bot.qwencloud.client import QwenCloudClient
-from bot.simulator import start_simulator
 from tests.cassettes.queries import API, FAKE_NOW, QUERIES, SEED, TZ, run_query
 from tests.conformance.official import OfficialCli, require_official_cli
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.simulator.dataset import Dataset
+from bot.devtools.simulator.dataset import Dataset
 from tests.conformance.official import SEED
 from tests.conformance.pair import Pair, assert_same_json, start_pair
 

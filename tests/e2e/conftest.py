@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.localslack import FakeSlack
+from bot.devtools.localslack import FakeSlack
 from tests.e2e.canned_bot import build_canned_app
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, bolt_wsgi, serve_wsgi
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bot.base.config import Secret, Settings
-from bot.localslack import FakeSlack
+from bot.devtools.localslack import FakeSlack
 from tests.e2e.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -26,7 +26,7 @@ def real(make_settings: Callable[..., Settings]) -> Iterator[tuple[FakeSlack, An
     from bot.app import build_services
     from bot.base.clock import FixedClock
     from bot.cli.serve import start
-    from bot.simulator.server import start_simulator
+    from bot.devtools.simulator.server import start_simulator
 
     sim = start_simulator(now=NOW, device_interval=1)
     slack = FakeSlack.start(signing_secret=SECRET, bot_token=TOKEN, serve_page=True)

@@ -1,4 +1,4 @@
-"""Pytest fixtures and helpers around the local Slack workspace (bot.localslack), for scenario tests.
+"""Pytest fixtures and helpers around the local Slack workspace (bot.devtools.localslack), for scenario tests.
 
 Use as a plugin (`pytest_plugins = ["tests.fakes.slack"]` in a conftest) or import the helpers:
 
@@ -20,7 +20,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
-from bot.localslack import ADMIN, GENERAL, MEMBER, RANDOM, BotReply, Call, FakeSlack, Message
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, RANDOM, BotReply, Call, FakeSlack, Message
 
 __all__ = [
     "ADMIN", "BOT_TOKEN", "GENERAL", "MEMBER", "RANDOM", "SIGNING_SECRET", "BotReply", "Call", "FakeSlack",

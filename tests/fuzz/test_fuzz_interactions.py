@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from bot.app import build_app, build_services, wsgi_app
 from bot.base.config import Secret, Settings
-from bot.localslack import FakeSlack
-from bot.localslack.sender import sign
+from bot.devtools.localslack import FakeSlack
+from bot.devtools.localslack.sender import sign
 from bot.render import home as render_home
 from bot.render import slack as render_slack
 

@@ -13,7 +13,7 @@ from bot.alerts import AlertJob
 from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.periods import DateRange
-from bot.localslack import ADMIN, GENERAL, FakeSlack
+from bot.devtools.localslack import ADMIN, GENERAL, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, FreeTierQuota, QwenUser
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, Summary, TokenPlan
 from bot.slackio import StaticSlackClients

@@ -13,7 +13,7 @@ from bot.__main__ import main
 from bot.app import build_services
 from bot.base.config import Settings
 from bot.cli.auth import terminal_owner
-from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from bot.base import metrics
 from bot.base.clock import FixedClock
 from bot.base.periods import DateRange
 from bot.core.usage import UsageService
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.cache import DbCache, account_key, decode, encode, usage_cache
 from bot.storage.credentials import CredentialStore
 from bot.storage.crypto import Crypto

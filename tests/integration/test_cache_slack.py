@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.localslack import MEMBER
+from bot.devtools.localslack import MEMBER
 from bot.storage.owner import Owner
 from tests.reliability.conftest import Stack
 from tests.reliability.conftest import stack as stack

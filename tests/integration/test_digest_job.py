@@ -12,11 +12,11 @@ from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.periods import DateRange
 from bot.base.schedule import Schedule
+from bot.devtools.localslack import GENERAL, FakeSlack
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.digest_job import DigestJob
-from bot.localslack import GENERAL, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.slack_usage import money
-from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner
 from bot.team import Team, digest_job, team_of
@@ -229,7 +229,7 @@ def test_expired_team_login_tells_admins_once_and_posts_nothing(
     creds = DeviceCredentials(sim.issue_token(), NOW - timedelta(minutes=1), QwenUser("u1", None, None))
     services.credentials.put(Owner.team_account(team_id, "prod"), creds)
     subscribe(team_of(services), team_id)
-    from bot.localslack import ADMIN
+    from bot.devtools.localslack import ADMIN
 
     team_of(services).subscriptions.add(
         team_id=team_id,

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import Services, build_services
 from bot.base.clock import FixedClock
-from bot.localslack import MEMBER, FakeSlack
+from bot.devtools.localslack import MEMBER, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.reminders import ReminderJob
 from bot.slackio import StaticSlackClients
@@ -83,7 +83,7 @@ def test_expired_login_is_not_reminded(services: Services, slack: FakeSlack) -> 
 
 
 def test_team_account_expiry_reminds_its_linker(services: Services, slack: FakeSlack) -> None:
-    from bot.localslack import ADMIN
+    from bot.devtools.localslack import ADMIN
 
     team = team_of(services)
     team_id = slack.ws.team_id

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.schedule import Schedule
-from bot.localslack import GENERAL, FakeSlack
+from bot.devtools.localslack import GENERAL, FakeSlack
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from slack_sdk import WebClient
 
-from bot.localslack import ADMIN, GENERAL, MEMBER, FakeSlack, start_local_workspace
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, FakeSlack, start_local_workspace
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET
 
 

@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from bot.simulator import SimulatorHandle, start_simulator
-from bot.simulator.dataset import Dataset
+from bot.devtools.simulator import SimulatorHandle, start_simulator
+from bot.devtools.simulator.dataset import Dataset
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 CONSUME = "MaasListConsumeSummary"
@@ -246,11 +246,12 @@ def test_control_endpoint_over_http(http: httpx.Client) -> None:
 
 def test_process_prints_listening_and_imports_nothing_from_bot() -> None:
     code = (
-        "import sys, bot.simulator.__main__ as m; "
-        "print(sorted(n for n in sys.modules if n.startswith('bot') and not n.startswith('bot.simulator')))"
+        "import sys, bot.devtools.simulator.__main__ as m; "
+        "print(sorted(n for n in sys.modules if n.startswith('bot') "
+        "and not n.startswith('bot.devtools.simulator')))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert loaded.stdout.strip() in ("[]", "['bot']")  # the package __init__ only
+    assert loaded.stdout.strip() in ("[]", "['bot', 'bot.devtools']")  # the package __init__s only
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "simulator", "--port", "0", "--no-coding-plan"],
         stdout=subprocess.PIPE,

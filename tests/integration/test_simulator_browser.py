@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.simulator import SimulatorHandle, start_simulator
+from bot.devtools.simulator import SimulatorHandle, start_simulator
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.core.login import LoginOutcome
-from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
 from bot.worker import LoginPollJob, Worker

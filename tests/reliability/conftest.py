@@ -20,8 +20,8 @@ from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.config import Secret, Settings
 from bot.cli.serve import Running, start
-from bot.localslack import FakeSlack, Message
-from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.devtools.localslack import FakeSlack, Message
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from tests.reliability.report import Report, Row
 
 SIGNING_SECRET = "reliability-signing-secret"

@@ -19,9 +19,9 @@ from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.config import Secret, Settings
 from bot.base.schedule import Schedule
-from bot.localslack import GENERAL, MEMBER, FakeSlack
+from bot.devtools.localslack import GENERAL, MEMBER, FakeSlack
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.db import pending_login
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.base.metrics import get_metrics
-from bot.localslack import GENERAL, MEMBER, Message
+from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.slack import LOGIN_ACTION
 from bot.storage.owner import Owner

@@ -27,11 +27,11 @@ from bot.app import build_services
 from bot.base.clock import SystemClock
 from bot.base.config import Secret, Settings
 from bot.base.schedule import Schedule
-from bot.localslack import GENERAL, FakeSlack
-from bot.localslack.sender import sign
+from bot.devtools.localslack import GENERAL, FakeSlack
+from bot.devtools.localslack.sender import sign
+from bot.devtools.simulator import auth as sim_auth
+from bot.devtools.simulator.server import start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.simulator import auth as sim_auth
-from bot.simulator.server import start_simulator
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
 from bot.team import team_of

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from bot.localslack import ADMIN, GENERAL, MEMBER
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER
 from bot.storage.db import credential
 from bot.storage.owner import Owner
 from tests.reliability.conftest import SIGNING_SECRET, Stack, eventually, has_text

@@ -13,8 +13,8 @@ from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.config import Secret, Settings
 from bot.cli.serve import Running, start
-from bot.localslack import FakeSlack, Message
-from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.devtools.localslack import FakeSlack, Message
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 
 SIGNING_SECRET = "scenario-signing-secret"
 BOT_TOKEN = "xoxb-scenario-bot-token"

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import httpx
 
 from bot.base.periods import DateRange
-from bot.localslack import GENERAL, MEMBER, Message
+from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render import slack as render
 from bot.render import text as text_out

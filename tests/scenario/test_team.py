@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.localslack import ADMIN, GENERAL, MEMBER, Message
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, Message
 from bot.storage.owner import Owner
 from bot.team import team_of
 from bot.worker import Worker

@@ -10,7 +10,7 @@ SLACK = ("slack_bolt", "slack_sdk")
 # the composition root wires handlers; the local workspace is a Slack stand-in
 MAY_IMPORT_HANDLERS = {"bot/app.py"}
 MAY_IMPORT_SLACK = {"bot/app.py", "bot/slackio.py"}  # slackio: Web API clients for background posts
-MAY_IMPORT_SLACK_UNDER = ("bot/localslack/",)
+MAY_IMPORT_SLACK_UNDER = ("bot/devtools/localslack/",)
 # Known exceptions written before this rule was enforced. The test fails if one disappears, so the list only
 # shrinks (bot/publish.py and bot/team.py went pure: their Slack half is bot/slackio.py).
 KNOWN_SLACK_EXCEPTIONS: set[str] = set()
@@ -67,12 +67,12 @@ def test_handlers_do_not_import_the_composition_root_at_run_time() -> None:
             if isinstance(node, ast.ImportFrom) and node.module
         }
         assert "bot.app" not in runtime, path
-        assert not any(n.startswith("bot.localslack") for n in names), path
+        assert not any(n.startswith("bot.devtools.localslack") for n in names), path
 
 
 def test_simulator_imports_nothing_else_from_bot() -> None:
     for path, names in _modules("bot/simulator").items():
-        outside = {n for n in names if _top(n) == "bot" and not n.startswith("bot.simulator")}
+        outside = {n for n in names if _top(n) == "bot" and not n.startswith("bot.devtools.simulator")}
         assert outside == set(), path
 
 

@@ -11,7 +11,7 @@ import pytest
 from bot.base import errors
 from bot.base.periods import DateRange
 from bot.core.analysis import FreeTierBurn, PaygChange, TopModel
-from bot.localslack.blockcheck import block_problem
+from bot.devtools.localslack.blockcheck import block_problem
 from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.results import (
     Breakdown,

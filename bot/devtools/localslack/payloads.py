@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.localslack.responses import Interactions
-from bot.localslack.state import Message, View, Workspace
+from bot.devtools.localslack.responses import Interactions
+from bot.devtools.localslack.state import Message, View, Workspace
 
 JSON = dict[str, Any]
 VERIFICATION_TOKEN = "legacy-verification-token"

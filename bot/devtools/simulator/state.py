@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.simulator.dataset import Dataset
+from bot.devtools.simulator.dataset import Dataset
 
 TEST_USER = {"Id": "u-5551234", "Email": "dev@example.com", "AliyunId": "dev@example.com"}
 

@@ -13,12 +13,12 @@ import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from bot.localslack.faults import Call, Faults
-from bot.localslack.responses import Interactions
-from bot.localslack.sender import BotReply, Sender, Sent
-from bot.localslack.server import LocalSlackServer
-from bot.localslack.state import Message, User, View, Workspace
-from bot.localslack.wsgimount import WsgiApp
+from bot.devtools.localslack.faults import Call, Faults
+from bot.devtools.localslack.responses import Interactions
+from bot.devtools.localslack.sender import BotReply, Sender, Sent
+from bot.devtools.localslack.server import LocalSlackServer
+from bot.devtools.localslack.state import Message, User, View, Workspace
+from bot.devtools.localslack.wsgimount import WsgiApp
 
 T = TypeVar("T")
 MEMBER, ADMIN, GENERAL, RANDOM = "U_MEMBER", "U_ADMIN", "C_GENERAL", "C_RANDOM"
@@ -44,7 +44,7 @@ class FakeSlack:
                         base_url=lambda: server.base_url, ack_timeout=ack_timeout)
         fake = cls(server=server, sender=sender)
         if serve_page:
-            from bot.localslack.page import PageApi
+            from bot.devtools.localslack.page import PageApi
 
             server.page = PageApi(fake)
         server.start()

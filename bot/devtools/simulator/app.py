@@ -10,8 +10,8 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.simulator import auth, gateway
-from bot.simulator.state import Faults, SimState
+from bot.devtools.simulator import auth, gateway
+from bot.devtools.simulator.state import Faults, SimState
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.localslack.blockcheck import block_problem, parse_blocks
-from bot.localslack.state import Message, Workspace
+from bot.devtools.localslack.blockcheck import block_problem, parse_blocks
+from bot.devtools.localslack.state import Message, Workspace
 
 MAX_USES = 5
 RESPONSE_URL_TTL = 30 * 60.0

@@ -8,7 +8,7 @@ import hmac
 import html
 from typing import Any
 
-from bot.simulator.state import SimState
+from bot.devtools.simulator.state import SimState
 
 Reply = tuple[int, dict[str, Any]]
 

@@ -10,9 +10,9 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from bot.simulator.app import SimulatorApp, apply_control
-from bot.simulator.dataset import Dataset
-from bot.simulator.state import Faults, SimState
+from bot.devtools.simulator.app import SimulatorApp, apply_control
+from bot.devtools.simulator.dataset import Dataset
+from bot.devtools.simulator.state import Faults, SimState
 
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

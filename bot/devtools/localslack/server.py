@@ -14,11 +14,11 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.localslack.faults import Call, Faults
-from bot.localslack.responses import Interactions
-from bot.localslack.state import Workspace
-from bot.localslack.webapi import WebApi
-from bot.localslack.wsgimount import WsgiApp, call_wsgi, is_own_path
+from bot.devtools.localslack.faults import Call, Faults
+from bot.devtools.localslack.responses import Interactions
+from bot.devtools.localslack.state import Workspace
+from bot.devtools.localslack.webapi import WebApi
+from bot.devtools.localslack.wsgimount import WsgiApp, call_wsgi, is_own_path
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -61,7 +61,7 @@ class LocalSlackServer(ThreadingHTTPServer):
         self.api = WebApi(ws, interactions, base_url=lambda: self.base_url)
         self.calls: list[Call] = []
         self.calls_lock = threading.Lock()
-        self.page: Any = None  # bot.localslack.page.PageApi, set by the handle when the page is served
+        self.page: Any = None  # localslack.page.PageApi, set by the handle when the page is served
         self.mounted: WsgiApp | None = None  # the bot, answering every path the workspace does not use
         self._thread: threading.Thread | None = None
 
@@ -236,7 +236,7 @@ class Handler(BaseHTTPRequestHandler):
         if "/" in name or name.startswith("."):
             self.send_json(404, {"ok": False, "error": "not_found"})
             return
-        resource = resources.files("bot.localslack").joinpath("static", name)
+        resource = resources.files("bot.devtools.localslack").joinpath("static", name)
         if not resource.is_file():
             self.send_json(404, {"ok": False, "error": "not_found"})
             return

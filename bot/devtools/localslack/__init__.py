@@ -4,7 +4,7 @@ Tests and `qwen-bot serve` (without Slack credentials) share this one implementa
 See docs/local-workspace.md.
 """
 
-from bot.localslack.fake import (
+from bot.devtools.localslack.fake import (
     ADMIN,
     GENERAL,
     MEMBER,
@@ -13,9 +13,9 @@ from bot.localslack.fake import (
     new_signing_secret,
     start_local_workspace,
 )
-from bot.localslack.faults import Call
-from bot.localslack.sender import BotReply, sign
-from bot.localslack.state import Message, User, View, Workspace
+from bot.devtools.localslack.faults import Call
+from bot.devtools.localslack.sender import BotReply, sign
+from bot.devtools.localslack.state import Message, User, View, Workspace
 
 __all__ = [
     "ADMIN", "GENERAL", "MEMBER", "RANDOM", "BotReply", "Call", "FakeSlack", "Message", "User", "View",

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from bot.simulator.dataset import MODEL_MAP
-from bot.simulator.state import SimState
+from bot.devtools.simulator.dataset import MODEL_MAP
+from bot.devtools.simulator.state import SimState
 
 CODING_PLAN_API = "zeldaEasy.broadscope-bailian.codingPlan.queryCodingPlanInstanceInfoV2"
 AUTH_OPTIONAL_PRODUCTS = {"qwencloud-auth", "aliyun-search-maas"}

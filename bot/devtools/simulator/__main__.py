@@ -1,4 +1,4 @@
-"""`qwen-bot simulator` / `python -m bot.simulator`: serve the simulator until interrupted."""
+"""`qwen-bot simulator` / `python -m bot.devtools.simulator`: serve the simulator until interrupted."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import datetime
 
-from bot.simulator.server import build_state, make_simulator_server
+from bot.devtools.simulator.server import build_state, make_simulator_server
 
 
 def _instant(text: str) -> datetime:

@@ -9,10 +9,10 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from bot.localslack.sender import BotReply
+from bot.devtools.localslack.sender import BotReply
 
 if TYPE_CHECKING:
-    from bot.localslack.fake import FakeSlack
+    from bot.devtools.localslack.fake import FakeSlack
 
 JSON = dict[str, Any]
 LONG_POLL_SECONDS = 10.0

@@ -8,9 +8,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.localslack.blockcheck import MAX_TEXT, MAX_VIEW_BLOCKS, block_problem, parse_blocks
-from bot.localslack.responses import Interactions
-from bot.localslack.state import Message, StoredFile, Workspace
+from bot.devtools.localslack.blockcheck import MAX_TEXT, MAX_VIEW_BLOCKS, block_problem, parse_blocks
+from bot.devtools.localslack.responses import Interactions
+from bot.devtools.localslack.state import Message, StoredFile, Workspace
 
 JSON = dict[str, Any]
 Handler = Callable[[JSON], JSON]

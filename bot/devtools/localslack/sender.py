@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
-from bot.localslack.payloads import Payloads
-from bot.localslack.responses import Interactions
-from bot.localslack.state import Message, Workspace
+from bot.devtools.localslack.payloads import Payloads
+from bot.devtools.localslack.responses import Interactions
+from bot.devtools.localslack.state import Message, Workspace
 
 JSON = dict[str, Any]
 
