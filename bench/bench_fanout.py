@@ -32,7 +32,7 @@ from bot.base.schedule import Schedule
 from bot.devtools.localslack.state import Channel
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.owner import Owner
-from bot.team import team_of
+from bot.team.model import team_of
 
 ACCOUNTS = ("prod", "staging")
 

@@ -21,7 +21,7 @@ from bot.base.schedule import Schedule
 from bot.devtools.localslack import GENERAL
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.owner import Owner
-from bot.team import team_of
+from bot.team.model import team_of
 
 TEXTS = ("usage last-month", "payg last 7 days", "free-tier", "usage ytd")
 

@@ -166,7 +166,7 @@ class SlackNotifier:
             if outcome.kind == "complete"
             else render_slack.login_failed(outcome.kind)
         )
-        if row.purpose == "team_account":  # an admin linking a team account (bot/admin.py)
+        if row.purpose == "team_account":  # an admin linking a team account (bot/team/accounts.py)
             from bot.render.digest import account_link_result
 
             message = account_link_result(row.account_name, outcome.kind, render_slack.who(outcome.user))

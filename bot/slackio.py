@@ -1,5 +1,5 @@
 """The Slack edge of background posting: slack_sdk WebClients, and their answers classified into the pure
-outcomes of bot.publish (Posted / RetryLater / Refused / Unknown).
+outcomes of bot.team.outbox (Posted / RetryLater / Refused / Unknown).
 
 The WebClients built here never retry by themselves (`retry_handlers=[]`): a transparent retry of a post
 whose answer was lost is exactly how duplicates happen.
@@ -16,7 +16,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.publish import (
+from bot.team.outbox import (
     DEFAULT_RETRY_AFTER,
     Absent,
     Found,
@@ -62,7 +62,7 @@ def _api_error(exc: SlackApiError) -> Outcome:
 
 
 class WebPoster:
-    """A `bot.publish.Poster` over one slack_sdk WebClient."""
+    """A `bot.team.outbox.Poster` over one slack_sdk WebClient."""
 
     def __init__(self, client: WebClient) -> None:
         self.client = client

@@ -67,7 +67,7 @@ class LoginPollJob:
 
 
 def default_jobs(services: Services, worker_id: str) -> list[Job]:
-    from bot.team import team_jobs  # digests, alerts, expiry reminders
+    from bot.team.model import team_jobs  # digests, alerts, expiry reminders
 
     login = LoginPollJob(pending=services.pending_logins, login=services.login, worker_id=worker_id)
     return [login, *team_jobs(services, worker_id)]

@@ -11,7 +11,7 @@ from bot.core.grammar import team as team_grammar
 from bot.render import slack as render
 from bot.render.blocks import Message
 from bot.slackio import WebPoster
-from bot.team_commands import Asked, TeamCommands
+from bot.team.commands import Asked, TeamCommands
 from handlers.common import Asker
 
 

@@ -6,12 +6,10 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.admin import AdminCheck
 from bot.base.clock import Clock
 from bot.base.errors import UsageError
 from bot.core.grammar.team import account_name
 from bot.core.login import LoginService
-from bot.home import HomeService
 from bot.qwencloud.client import QwenCloudClient
 from bot.render.blocks import Message
 from bot.render.digest import notice
@@ -20,7 +18,9 @@ from bot.render.slack import error_message as render_error
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
-from bot.team_commands import REFUSAL
+from bot.team.accounts import AdminCheck
+from bot.team.commands import REFUSAL
+from bot.team.home import HomeService
 from handlers.common import Asker, TimezoneResolver, asker_from, log
 from handlers.digest import TeamCommandHandler
 

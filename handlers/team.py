@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from bot.admin import AdminCheck, TeamAccounts
-from bot.home import HomeService
 from bot.render.home import HOME_LINK, HOME_LOGIN, HOME_LOGOUT, HOME_REFRESH, LINK_MODAL
-from bot.team import team_of
-from bot.team_commands import TeamCommands
+from bot.team.accounts import AdminCheck, TeamAccounts
+from bot.team.commands import TeamCommands
+from bot.team.home import HomeService
+from bot.team.model import team_of
 from handlers.admin import DirectMessageHandler
 from handlers.common import TimezoneResolver
 from handlers.digest import TeamCommandHandler

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.alerts import describe
 from bot.core.grammar.team import TEAM_USAGE
 from bot.core.grammar.usage import USAGE_TEXT
-from bot.home import HomeData
 from bot.render.blocks import Block, actions, button, code_sections, context, divider, fit, header, section
 from bot.render.slack import error_text, who
 from bot.render.slack_usage import money, num, pct
+from bot.team.home import HomeData
+from bot.team.jobs.alerts import describe
 
 HOME_LOGIN = "qwen_home_login"
 HOME_LOGOUT = "qwen_home_logout"

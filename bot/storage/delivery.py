@@ -15,7 +15,8 @@ The rule (at most once; a failure is visible, a duplicate never happens):
   Retry-After, `ok:false` errors) go to `retry` and are taken again by any worker when due.
 * Every transition is a compare-and-set on (id, state, lease_owner), so two workers never both win.
 * Digests settle "outcome unknown" rows (`unknown()`, `settle()`) from the channel's history, where the post
-  carries its run id: found -> posted; absent -> retry; history unreadable -> stays failed (bot.digest_run).
+  carries its run id: found -> posted; absent -> retry; history unreadable -> stays failed
+  (team/jobs/settle.py).
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ class Deliveries:
                 .all()
             )
 
-    # ---- outcome unknown: settled by the channel's history (bot.digest_job) ---------------------
+    # ---- outcome unknown: settled by the channel's history (bot.team.jobs.digest) ---------------------
     def unknown(self, *, settled_before: datetime, limit: int = 50) -> list[RowMapping]:
         """`failed` rows whose post may or may not exist (never resolved, last touched before the cut)."""
         t = self._t

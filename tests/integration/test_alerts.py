@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from bot.alerts import AlertJob
 from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.periods import DateRange
@@ -18,7 +17,8 @@ from bot.qwencloud.models import DeviceCredentials, FreeTierQuota, QwenUser
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, Summary, TokenPlan
 from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner
-from bot.team import Team, team_of
+from bot.team.jobs.alerts import AlertJob
+from bot.team.model import Team, team_of
 
 NOW = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
 TOKEN = "xoxb-alerts"

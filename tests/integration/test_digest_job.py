@@ -14,12 +14,12 @@ from bot.base.periods import DateRange
 from bot.base.schedule import Schedule
 from bot.devtools.localslack import GENERAL, FakeSlack
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator
-from bot.digest_job import DigestJob
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.slack_usage import money
 from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner
-from bot.team import Team, digest_job, team_of
+from bot.team.jobs.digest import DigestJob
+from bot.team.model import Team, digest_job, team_of
 
 NOW = datetime(2026, 4, 13, 9, 5, tzinfo=UTC)  # a Monday, 5 minutes after the 09:00 slot
 TOKEN = "xoxb-digest-test"

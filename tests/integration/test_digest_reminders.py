@@ -11,10 +11,10 @@ from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.devtools.localslack import MEMBER, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.reminders import ReminderJob
 from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner
-from bot.team import team_of
+from bot.team.jobs.reminders import ReminderJob
+from bot.team.model import team_of
 
 NOW = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
 TOKEN = "xoxb-reminders"

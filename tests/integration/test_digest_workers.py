@@ -28,7 +28,7 @@ from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
 from bot.storage.team import digest_run
-from bot.team import team_of
+from bot.team.model import team_of
 
 pytestmark = pytest.mark.postgres
 NOW = datetime(2026, 4, 13, 9, 5, tzinfo=UTC)

@@ -27,7 +27,7 @@ from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
 from bot.storage.team import digest_run
-from bot.team import team_of
+from bot.team.model import team_of
 from tests.fakes.env import bot_process_env
 from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET, eventually
 

@@ -17,7 +17,7 @@ from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.slack import LOGIN_ACTION
 from bot.storage.owner import Owner
-from bot.team import team_of
+from bot.team.model import team_of
 from tests.reliability.conftest import NOW, UPSTREAM_TIMEOUT, Stack, eventually, has_text
 
 USAGE = "usage last-month"
@@ -367,7 +367,7 @@ def _subscribe_due_digest(stack: Stack) -> None:
     from datetime import time as clock_time
 
     from bot.base.schedule import Schedule
-    from bot.team import team_of
+    from bot.team.model import team_of
 
     team_id = stack.slack.ws.team_id
     creds = DeviceCredentials(

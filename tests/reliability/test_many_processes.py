@@ -34,7 +34,7 @@ from bot.devtools.simulator.server import start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
-from bot.team import team_of
+from bot.team.model import team_of
 from tests.fakes.env import bot_process_env
 from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET, eventually
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, Message
 from bot.storage.owner import Owner
-from bot.team import team_of
+from bot.team.model import team_of
 from bot.worker import Worker
 from tests.scenario.conftest import NOW, Stack
 

@@ -15,13 +15,13 @@ from slack_sdk.web import SlackResponse
 from bot.base.periods import DateRange
 from bot.base.schedule import Schedule
 from bot.core.analysis import FreeTierBurn
-from bot.digest import DigestReport, TopModels, daily_costs, top_models
-from bot.publish import Posted, Refused, RetryLater, Unknown, retry_after
 from bot.qwencloud.models import ConsumeItem
 from bot.qwencloud.results import CodingPlan, CodingWindow, Payg, PaygModel, Summary, TokenPlan
 from bot.render.blocks import MAX_BLOCKS, MAX_SECTION
 from bot.render.digest import digest_message
 from bot.slackio import classify
+from bot.team.digests import DigestReport, TopModels, daily_costs, top_models
+from bot.team.outbox import Posted, Refused, RetryLater, Unknown, retry_after
 
 OCC = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from bot.admin import TeamAccounts
 from bot.base import errors
 from bot.core.grammar.team import DigestPreview, DigestSubscribe
-from bot.home import HomeData
 from bot.render import slack as render
 from bot.render.home import home_view
-from bot.team_commands import Asked, TeamCommands
+from bot.team.accounts import TeamAccounts
+from bot.team.commands import Asked, TeamCommands
+from bot.team.home import HomeData
 from handlers.admin import DirectMessageHandler
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from bot.publish import Posted, Refused, RetryLater, SlackClients
 from bot.render.digest import notice
 from bot.storage.credentials import CredentialStore
 from bot.storage.db import credential
 from bot.storage.delivery import Claim, Deliveries
 from bot.storage.owner import TEAM_ACCOUNT_PREFIX
+from bot.team.outbox import Posted, Refused, RetryLater, SlackClients
 
 log = logging.getLogger("bot.reminders")
 REMIND_BEFORE = timedelta(days=1)

@@ -10,19 +10,19 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from bot.admin import AdminCheck, AlreadyLinked, TeamAccounts, expires_text
-from bot.alerts import describe
 from bot.base.clock import Clock
 from bot.base.errors import NotFound
 from bot.base.schedule import WEEKDAYS, Schedule
 from bot.core.chart import daily_spend_png
 from bot.core.grammar import team as g
-from bot.publish import Poster
 from bot.render.blocks import Message
 from bot.render.digest import chart_alt, digest_message, digest_title, listing, notice
 from bot.render.slack import error_message, login_link, who
 from bot.storage.owner import Owner
-from bot.team import Team
+from bot.team.accounts import AdminCheck, AlreadyLinked, TeamAccounts, expires_text
+from bot.team.jobs.alerts import describe
+from bot.team.model import Team
+from bot.team.outbox import Poster
 
 REFUSAL = (
     ":no_entry: Only workspace admins (or the users in QWEN_BOT_ADMINS) can manage team accounts, "

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from bot.base.errors import AuthError, QwenBotError
-from bot.publish import SlackClients
 from bot.render.digest import notice
 from bot.storage.health import HealthStore
+from bot.team.outbox import SlackClients
 
 log = logging.getLogger("bot.tracking")
 

@@ -19,16 +19,16 @@ from bot.base.clock import Clock
 from bot.base.errors import QwenBotError
 from bot.base.periods import DateRange
 from bot.core.usage import UsageService
-from bot.publish import Posted, Refused, RetryLater
 from bot.qwencloud.results import Payg, Summary
 from bot.render.digest import notice
 from bot.render.slack_usage import money, pct
 from bot.storage.delivery import Claim
 from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule
+from bot.team.outbox import Posted, Refused, RetryLater
 
 if TYPE_CHECKING:
-    from bot.team import Team
+    from bot.team.model import Team
 
 log = logging.getLogger("bot.alerts")
 CHECK_EVERY = timedelta(minutes=5)

@@ -2,7 +2,7 @@
 
 `team_of(services)` builds them once per Services (kept in `services.extras["team"]`); `team_jobs()` gives
 the worker its digest, alert and reminder jobs. Pure of Slack: the posters for background posts come from
-`services.extras["team_slack"]` (a `bot.publish.SlackClients`), by default the edge's
+`services.extras["team_slack"]` (a `bot.team.outbox.SlackClients`), by default the edge's
 `bot.slackio.TeamSlackClients` (a Slack client never retries a post by itself: bot/slackio.py says why).
 """
 
@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.digest import DigestBuilder
-from bot.publish import SlackClients
 from bot.storage.delivery import Deliveries
 from bot.storage.health import HealthStore
 from bot.storage.team import alert_event, digest_run, reminder
 from bot.storage.team_store import AlertRuleStore, SubscriptionStore
-from bot.tracking import TrackingMonitor
+from bot.team.digests import DigestBuilder
+from bot.team.jobs.tracking import TrackingMonitor
+from bot.team.outbox import SlackClients
 
 if TYPE_CHECKING:
     from bot.app import Services
-    from bot.digest_job import DigestJob
+    from bot.team.jobs.digest import DigestJob
     from bot.worker import Job
 
 
@@ -99,7 +99,7 @@ def team_of(services: Services) -> Team:
 
 
 def digest_job(team: Team, worker_id: str, *, catchup: timedelta | None = None) -> DigestJob:
-    from bot.digest_job import DigestJob
+    from bot.team.jobs.digest import DigestJob
 
     return DigestJob(
         subscriptions=team.subscriptions,
@@ -114,8 +114,8 @@ def digest_job(team: Team, worker_id: str, *, catchup: timedelta | None = None) 
 
 
 def team_jobs(services: Services, worker_id: str) -> list[Job]:
-    from bot.alerts import AlertJob
-    from bot.reminders import ReminderJob
+    from bot.team.jobs.alerts import AlertJob
+    from bot.team.jobs.reminders import ReminderJob
 
     team = team_of(services)
     return [

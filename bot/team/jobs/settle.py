@@ -1,4 +1,4 @@
-"""Helpers of one digest pass (bot.digest_job): a per-run cache with per-channel pacing, and the settling of
+"""Helpers of one digest pass (team/jobs/digest.py): a per-run cache with per-channel pacing, and settling
 posts whose outcome is unknown.
 
 Settling: a post answered by a 5xx / timeout, or left in `sending` by a worker that died, is `failed` with
@@ -24,9 +24,9 @@ from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from bot.publish import DIGEST_EVENT, Absent, Found, SlackClients
 from bot.storage.delivery import UNKNOWN_PREFIX, Deliveries
 from bot.storage.team_store import SubscriptionStore
+from bot.team.outbox import DIGEST_EVENT, Absent, Found, SlackClients
 
 log = logging.getLogger("bot.digest")
 T = TypeVar("T")

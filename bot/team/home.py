@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.admin import AdminCheck, TeamAccount, TeamAccounts
 from bot.base.clock import Clock
 from bot.base.errors import QwenBotError
 from bot.base.periods import DateRange
@@ -18,7 +17,8 @@ from bot.qwencloud.results import Summary
 from bot.storage.credentials import CredentialStore, StoredCredential
 from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule, Subscription
-from bot.team import Team
+from bot.team.accounts import AdminCheck, TeamAccount, TeamAccounts
+from bot.team.model import Team
 
 log = logging.getLogger("bot.home")
 
