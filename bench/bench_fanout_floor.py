@@ -17,7 +17,7 @@ from bench_e2e_stack import machine
 
 from bot.devtools.localslack import FakeSlack
 from bot.devtools.localslack.state import Channel
-from bot.slackio import no_retry_client
+from bot.slack.posting import no_retry_client
 
 TOKEN = "xoxb-bench-floor"
 

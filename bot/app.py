@@ -27,14 +27,14 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine, Text
 
 import handlers
-from bot.acks import AckFirstExecutor
 from bot.base.config import Settings
 from bot.base.errors import ConfigError
 from bot.base.logs import configure_logging, start_request
 from bot.base.metrics import metrics_wsgi_app
 from bot.core.login import LoginOutcome
-from bot.render import slack as render_slack
+from bot.render import messages as render_slack
 from bot.services import Services, build_services, make_clock, open_database
+from bot.slack.acks import AckFirstExecutor
 from bot.storage.crypto import Crypto
 from bot.storage.db import pending_login_count
 from bot.storage.owner import Owner
@@ -239,7 +239,7 @@ def build_app(services: Services, *, token_verification: bool = True) -> App:
     common: dict[str, Any] = {
         "signing_secret": s.slack_signing_secret.get(),
         "logger": logging.getLogger("bot.slack"),
-        # Lazy listeners keep the request id and wait while other requests are being acked (bot/acks.py).
+        # Lazy listeners keep the request id and wait while other requests are being acked (slack/acks.py).
         "listener_executor": AckFirstExecutor(32),
         # Run ack functions inline in the request thread: Bolt's default queues them on the listener
         # executor behind slow lazy work and polls every 10 ms (bench_ack: p50 600 ms at 50 concurrent).
@@ -286,7 +286,7 @@ def wsgi_app(app: App, *, metrics: WSGIApp | None = None) -> WSGIApp:
         if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
             return prometheus(environ, start_response)
         if acks is not None:
-            acks.begin()  # lazy work started meanwhile waits until no request is in here (bot/acks.py)
+            acks.begin()  # lazy work started meanwhile waits until no request is in here (bot/slack/acks.py)
         try:
             result: Iterable[bytes] = bolt(environ, start_response)
         except Exception:  # Bolt cannot even build a request from this body (a well-signed but odd payload)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from slack_bolt import App
 
 from bot.core.answers import Answers
-from bot.render import slack as render
+from bot.render import messages as render
 from bot.render.home import HOME_ACTIONS
 from handlers import team as team_handlers
 from handlers.command import COMMAND, CommandRouter

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Say
 
-from bot.render import slack as render
+from bot.render import messages as render
 from handlers.common import Asker, TimezoneResolver, log
 from handlers.digest import TeamCommandHandler
 

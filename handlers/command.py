@@ -11,7 +11,7 @@ from bot.base.clock import Clock
 from bot.base.errors import UsageError
 from bot.base.metrics import command_label, get_metrics, outcome_label
 from bot.core.grammar import usage as grammar
-from bot.render import slack as render
+from bot.render import messages as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
 from handlers.digest import TeamCommandHandler

@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.base.errors import UsageError
 from bot.core.grammar import team as team_grammar
-from bot.render import slack as render
+from bot.render import messages as render
 from bot.render.blocks import Message
-from bot.slackio import WebPoster
+from bot.slack.posting import WebPoster
 from bot.team.commands import Asked, TeamCommands
 from handlers.common import Asker
 

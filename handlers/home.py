@@ -14,7 +14,7 @@ from bot.qwencloud.client import QwenCloudClient
 from bot.render.blocks import Message
 from bot.render.digest import notice
 from bot.render.home import LINK_BLOCK, home_view, link_modal, modal_account_name
-from bot.render.slack import error_message as render_error
+from bot.render.messages import error_message as render_error
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget

@@ -11,8 +11,8 @@ from bot.base.clock import Clock
 from bot.core.answers import Answers
 from bot.core.grammar import usage as grammar
 from bot.render import layouts
-from bot.render import slack as render
-from bot.render import slack_usage as figures
+from bot.render import messages as render
+from bot.render import usage as figures
 from bot.render.blocks import Message, actions, context
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
 

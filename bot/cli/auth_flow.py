@@ -24,9 +24,9 @@ from bot.cli.auth import (
     server_check,
     sleep_until,
 )
+from bot.jobs.worker import new_worker_id
 from bot.storage.owner import Owner
 from bot.storage.pending import PendingLogin
-from bot.worker import new_worker_id
 
 LEASE = timedelta(seconds=60)
 

@@ -70,7 +70,7 @@ def start(
 ) -> Running:
     """Start the web server (Bolt over WSGI + /healthz) and, unless told not to, the worker thread."""
     from bot.app import build_app, socket_mode, wsgi_app
-    from bot.worker import Worker
+    from bot.jobs.worker import Worker
 
     app = build_app(services)
     server = make_server(

@@ -42,7 +42,7 @@ def _instant(raw: str | None) -> datetime | None:
 def run(args: argparse.Namespace) -> int:
     from bot.app import SlackNotifier, build_services
     from bot.base.logs import configure_logging
-    from bot.worker import Worker
+    from bot.jobs.worker import Worker
 
     try:
         settings = Settings.from_env()

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from bot.core.chart import sparkline
 from bot.render.blocks import Block, Message, context, header, section
-from bot.render.slack_usage import analysis_blocks, money, num, pct
+from bot.render.usage import analysis_blocks, money, num, pct
 from bot.team.digests import DigestReport
 
 _WINDOW_LABELS = (("per_5h", "Per 5 hours"), ("weekly", "This week"), ("monthly", "This month"))

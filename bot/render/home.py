@@ -8,8 +8,8 @@ from typing import Any
 from bot.core.grammar.team import TEAM_USAGE
 from bot.core.grammar.usage import USAGE_TEXT
 from bot.render.blocks import Block, actions, button, code_sections, context, divider, fit, header, section
-from bot.render.slack import error_text, who
-from bot.render.slack_usage import money, num, pct
+from bot.render.messages import error_text, who
+from bot.render.usage import money, num, pct
 from bot.team.home import HomeData
 from bot.team.jobs.alerts import describe
 

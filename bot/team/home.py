@@ -29,7 +29,7 @@ class HomeData:
     now: datetime
     credential: StoredCredential | None
     usage: Summary | None = None
-    usage_error: QwenBotError | None = None  # shown through the error table (bot/render/slack.py)
+    usage_error: QwenBotError | None = None  # shown through the error table (bot/render/messages.py)
     login_url: str | None = None
     admin: bool = False
     accounts: list[TeamAccount] = field(default_factory=list)

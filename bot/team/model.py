@@ -3,7 +3,7 @@
 `team_of(services)` builds them once per Services (kept in `services.extras["team"]`); `team_jobs()` gives
 the worker its digest, alert and reminder jobs. Pure of Slack: the posters for background posts come from
 `services.extras["team_slack"]` (a `bot.team.outbox.SlackClients`), by default the edge's
-`bot.slackio.TeamSlackClients` (a Slack client never retries a post by itself: bot/slackio.py says why).
+`bot.slack.posting.TeamSlackClients` (never retrying a post: slack/posting.py says why).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from bot.team.outbox import SlackClients
 
 if TYPE_CHECKING:
     from bot.app import Services
+    from bot.jobs.worker import Job
     from bot.team.jobs.digest import DigestJob
-    from bot.worker import Job
 
 
 @dataclass
@@ -61,7 +61,9 @@ class Team:
 
 
 def _slack_clients(services: Services) -> SlackClients:
-    from bot.slackio import TeamSlackClients  # the edge; the composition root may inject its own instead
+    from bot.slack.posting import (
+        TeamSlackClients,  # the edge; the composition root may inject its own instead
+    )
 
     return TeamSlackClients(services)
 

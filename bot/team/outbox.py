@@ -1,4 +1,4 @@
-"""What background posting to Slack can come to, pure of Slack libraries (bot/slackio.py classifies).
+"""What background posting to Slack can come to, pure of Slack libraries (bot/slack/posting.py classifies).
 
 * `Posted`: Slack said ok (the ts is kept).
 * `RetryLater`: Slack proved nothing was posted and asked us to come back (HTTP 429 + Retry-After,

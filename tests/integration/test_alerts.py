@@ -15,7 +15,7 @@ from bot.base.periods import DateRange
 from bot.devtools.localslack import ADMIN, GENERAL, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, FreeTierQuota, QwenUser
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, Summary, TokenPlan
-from bot.slackio import StaticSlackClients
+from bot.slack.posting import StaticSlackClients
 from bot.storage.owner import Owner
 from bot.team.jobs.alerts import AlertJob
 from bot.team.model import Team, team_of

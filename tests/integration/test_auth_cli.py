@@ -183,7 +183,7 @@ def test_complete_while_a_worker_runs_reports_the_workers_outcome(
 ) -> None:
     import threading
 
-    from bot.worker import Worker
+    from bot.jobs.worker import Worker
 
     run(capsys, "auth", "login", "--init-only")
     services = build_services(Settings.from_env())

@@ -15,8 +15,8 @@ from bot.base.schedule import Schedule
 from bot.devtools.localslack import GENERAL, FakeSlack
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.render.slack_usage import money
-from bot.slackio import StaticSlackClients
+from bot.render.usage import money
+from bot.slack.posting import StaticSlackClients
 from bot.storage.owner import Owner
 from bot.team.jobs.digest import DigestJob
 from bot.team.model import Team, digest_job, team_of

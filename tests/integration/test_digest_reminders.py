@@ -11,7 +11,7 @@ from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.devtools.localslack import MEMBER, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.slackio import StaticSlackClients
+from bot.slack.posting import StaticSlackClients
 from bot.storage.owner import Owner
 from bot.team.jobs.reminders import ReminderJob
 from bot.team.model import team_of

@@ -12,9 +12,9 @@ from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.core.login import LoginOutcome
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator
+from bot.jobs.worker import LoginPollJob, Worker
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
-from bot.worker import LoginPollJob, Worker
 from tests.conftest import T0
 
 ALICE = Owner("T1", "U1")

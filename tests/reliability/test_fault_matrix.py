@@ -15,7 +15,7 @@ import pytest
 from bot.base.metrics import get_metrics
 from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.render.slack import LOGIN_ACTION
+from bot.render.messages import LOGIN_ACTION
 from bot.storage.owner import Owner
 from bot.team.model import team_of
 from tests.reliability.conftest import NOW, UPSTREAM_TIMEOUT, Stack, eventually, has_text

@@ -12,9 +12,9 @@ import httpx
 from bot.base.periods import DateRange
 from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.render import slack as render
+from bot.render import messages as render
 from bot.render import text as text_out
-from bot.render.slack_usage import money
+from bot.render.usage import money
 from bot.storage.owner import Owner
 from tests.scenario.conftest import NOW, Stack, has_text
 

@@ -7,9 +7,9 @@ import json
 from datetime import timedelta
 
 from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, Message
+from bot.jobs.worker import Worker
 from bot.storage.owner import Owner
 from bot.team.model import team_of
-from bot.worker import Worker
 from tests.scenario.conftest import NOW, Stack
 
 

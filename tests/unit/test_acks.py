@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.acks import AckFirstExecutor
+from bot.slack.acks import AckFirstExecutor
 
 var: contextvars.ContextVar[str] = contextvars.ContextVar("test_acks_var", default="none")
 

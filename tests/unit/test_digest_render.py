@@ -19,7 +19,7 @@ from bot.qwencloud.models import ConsumeItem
 from bot.qwencloud.results import CodingPlan, CodingWindow, Payg, PaygModel, Summary, TokenPlan
 from bot.render.blocks import MAX_BLOCKS, MAX_SECTION
 from bot.render.digest import digest_message
-from bot.slackio import classify
+from bot.slack.posting import classify
 from bot.team.digests import DigestReport, TopModels, daily_costs, top_models
 from bot.team.outbox import Posted, Refused, RetryLater, Unknown, retry_after
 

@@ -1,5 +1,5 @@
 """No user-facing message carries a stack trace or raw exception text: every error goes through the one
-table in bot/render/slack.py (design §4)."""
+table in bot/render/messages.py (design §4)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from bot.base import errors
 from bot.core.grammar.team import DigestPreview, DigestSubscribe
-from bot.render import slack as render
+from bot.render import messages as render
 from bot.render.home import home_view
 from bot.team.accounts import TeamAccounts
 from bot.team.commands import Asked, TeamCommands

@@ -11,7 +11,7 @@ import yaml
 
 import handlers
 from bot.base.config import Settings
-from bot.render import slack as render
+from bot.render import messages as render
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT_FOR_MANIFEST = {"app_home_opened": "app_home_opened", "message": "message.im"}

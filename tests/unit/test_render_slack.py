@@ -24,7 +24,7 @@ from bot.qwencloud.results import (
     Summary,
     TokenPlan,
 )
-from bot.render import slack as render
+from bot.render import messages as render
 from bot.render.blocks import (
     MAX_BLOCKS,
     MAX_BUTTON_TEXT,
@@ -42,7 +42,7 @@ from bot.render.blocks import (
     header,
     section,
 )
-from bot.render.slack_usage import breakdown_message, money, num, summary_message
+from bot.render.usage import breakdown_message, money, num, summary_message
 
 AT = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
 MARCH = DateRange(date(2026, 3, 1), date(2026, 3, 31))
