@@ -167,7 +167,7 @@ class SlackNotifier:
             else render_slack.login_failed(outcome.kind)
         )
         if row.purpose == "team_account":  # an admin linking a team account (bot/team/accounts.py)
-            from bot.render.digest import account_link_result
+            from bot.team.digest_view import account_link_result
 
             message = account_link_result(row.account_name, outcome.kind, render_slack.who(outcome.user))
         self.send(row.owner, row.notify, started_at=row.created_at, payload=message.payload())

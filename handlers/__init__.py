@@ -12,7 +12,7 @@ from slack_bolt import App
 
 from bot.core.answers import Answers
 from bot.render import messages as render
-from bot.render.home import HOME_ACTIONS
+from bot.team.home_view import HOME_ACTIONS
 from handlers import team as team_handlers
 from handlers.command import COMMAND, CommandRouter
 from handlers.common import TimezoneResolver

@@ -12,15 +12,15 @@ from bot.core.grammar.team import account_name
 from bot.core.login import LoginService
 from bot.qwencloud.client import QwenCloudClient
 from bot.render.blocks import Message
-from bot.render.digest import notice
-from bot.render.home import LINK_BLOCK, home_view, link_modal, modal_account_name
 from bot.render.messages import error_message as render_error
+from bot.render.messages import notice
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
 from bot.team.accounts import AdminCheck
 from bot.team.commands import REFUSAL
 from bot.team.home import HomeService
+from bot.team.home_view import LINK_BLOCK, home_view, link_modal, modal_account_name
 from handlers.common import Asker, TimezoneResolver, asker_from, log
 from handlers.digest import TeamCommandHandler
 

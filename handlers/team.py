@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from bot.render.home import HOME_LINK, HOME_LOGIN, HOME_LOGOUT, HOME_REFRESH, LINK_MODAL
 from bot.team.accounts import AdminCheck, TeamAccounts
 from bot.team.commands import TeamCommands
 from bot.team.home import HomeService
+from bot.team.home_view import HOME_LINK, HOME_LOGIN, HOME_LOGOUT, HOME_REFRESH, LINK_MODAL
 from bot.team.model import team_of
 from handlers.admin import DirectMessageHandler
 from handlers.common import TimezoneResolver

@@ -6,6 +6,7 @@ personal results are ephemeral with a "Share in channel" button; errors say what
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from bot.core.grammar.usage import USAGE_TEXT
 from bot.qwencloud.models import QwenUser
 from bot.render.blocks import (
     MAX_VALUE,
+    Block,
     Message,
     actions,
     button,
@@ -214,3 +216,17 @@ def _error(exc: BaseException, said: str, step: str, offer_login: bool) -> Messa
     if offer_login:
         blocks.append(actions(login_button()))
     return Message(f"{said} {step}".strip(), blocks)
+
+
+def notice(text: str, *, title: str | None = None) -> Message:
+    blocks: list[Block] = [header(title)] if title else []
+    blocks.append(section(text))
+    return Message(text, blocks)
+
+
+def listing(title: str, lines: Sequence[str], *, empty: str, footer: str | None = None) -> Message:
+    body = "\n".join(lines) if lines else empty
+    blocks: list[Block] = [section(f"*{title}*\n{body}")]
+    if footer:
+        blocks.append(context(footer))
+    return Message(f"{title}: {body}", blocks)

@@ -16,10 +16,10 @@ from bot.base.schedule import WEEKDAYS, Schedule
 from bot.core.chart import daily_spend_png
 from bot.core.grammar import team as g
 from bot.render.blocks import Message
-from bot.render.digest import chart_alt, digest_message, digest_title, listing, notice
-from bot.render.messages import error_message, login_link, who
+from bot.render.messages import error_message, listing, login_link, notice, who
 from bot.storage.owner import Owner
 from bot.team.accounts import AdminCheck, AlreadyLinked, TeamAccounts, expires_text
+from bot.team.digest_view import chart_alt, digest_message, digest_title
 from bot.team.jobs.alerts import describe
 from bot.team.model import Team
 from bot.team.outbox import Poster

@@ -1,5 +1,5 @@
 """What the App Home shows one user: their link status and quick usage; for admins, the team's accounts,
-digest subscriptions and alerts. Pure of Bolt; bot/render/home.py draws it."""
+digest subscriptions and alerts. Pure of Bolt; bot/team/home_view.py draws it."""
 
 from __future__ import annotations
 

@@ -22,8 +22,8 @@ from bot.app import build_app, build_services, wsgi_app
 from bot.base.config import Secret, Settings
 from bot.devtools.localslack import FakeSlack
 from bot.devtools.localslack.sender import sign
-from bot.render import home as render_home
 from bot.render import messages as render_slack
+from bot.team import home_view as render_home
 
 # The app's background threads (lazy listeners, Slack SDK retry jitter) may use the global `random` while
 # hypothesis draws the next payload; hypothesis then warns as if a strategy had used it.

@@ -18,8 +18,8 @@ from bot.core.analysis import FreeTierBurn
 from bot.qwencloud.models import ConsumeItem
 from bot.qwencloud.results import CodingPlan, CodingWindow, Payg, PaygModel, Summary, TokenPlan
 from bot.render.blocks import MAX_BLOCKS, MAX_SECTION
-from bot.render.digest import digest_message
 from bot.slack.posting import classify
+from bot.team.digest_view import digest_message
 from bot.team.digests import DigestReport, TopModels, daily_costs, top_models
 from bot.team.outbox import Posted, Refused, RetryLater, Unknown, retry_after
 

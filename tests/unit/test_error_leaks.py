@@ -12,10 +12,10 @@ import pytest
 from bot.base import errors
 from bot.core.grammar.team import DigestPreview, DigestSubscribe
 from bot.render import messages as render
-from bot.render.home import home_view
 from bot.team.accounts import TeamAccounts
 from bot.team.commands import Asked, TeamCommands
 from bot.team.home import HomeData
+from bot.team.home_view import home_view
 from handlers.admin import DirectMessageHandler
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)

@@ -20,7 +20,7 @@ from bot.base.errors import QwenBotError
 from bot.base.periods import DateRange
 from bot.core.usage import UsageService
 from bot.qwencloud.results import Payg, Summary
-from bot.render.digest import notice
+from bot.render.messages import notice
 from bot.render.usage import money, pct
 from bot.storage.delivery import Claim
 from bot.storage.owner import Owner

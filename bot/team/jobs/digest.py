@@ -20,10 +20,10 @@ from bot.base.errors import AuthError, QwenBotError
 from bot.base.metrics import get_metrics
 from bot.base.schedule import due_occurrence
 from bot.core.chart import daily_spend_png
-from bot.render.digest import chart_alt, digest_message, digest_title
 from bot.storage.delivery import UNKNOWN_PREFIX, Claim, Deliveries
 from bot.storage.owner import Owner
 from bot.storage.team_store import Subscription, SubscriptionStore
+from bot.team.digest_view import chart_alt, digest_message, digest_title
 from bot.team.digests import DigestBuilder, DigestReport
 from bot.team.jobs.settle import CHANNEL_GAP, SETTLE_AFTER, RunCache, settle_unknown
 from bot.team.jobs.tracking import TrackingMonitor

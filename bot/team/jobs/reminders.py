@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from bot.render.digest import notice
+from bot.render.messages import notice
 from bot.storage.credentials import CredentialStore
 from bot.storage.db import credential
 from bot.storage.delivery import Claim, Deliveries

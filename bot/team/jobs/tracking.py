@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from bot.base.errors import AuthError, QwenBotError
-from bot.render.digest import notice
+from bot.render.messages import notice
 from bot.storage.health import HealthStore
 from bot.team.outbox import SlackClients
 

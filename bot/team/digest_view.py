@@ -6,12 +6,12 @@ coding-plan windows, the month so far), then a divider and the **Analysis** sect
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from bot.core.chart import sparkline
 from bot.render.blocks import Block, Message, context, header, section
+from bot.render.messages import notice
 from bot.render.usage import analysis_blocks, money, num, pct
 from bot.team.digests import DigestReport
 
@@ -147,20 +147,6 @@ def digest_message(report: DigestReport, *, file_id: str | None) -> Message:
         f"{cur.start.isoformat()} → {cur.end.isoformat()}. Daily: {sparkline([c for _, c in report.daily])}"
     )
     return Message(text, blocks)
-
-
-def notice(text: str, *, title: str | None = None) -> Message:
-    blocks: list[Block] = [header(title)] if title else []
-    blocks.append(section(text))
-    return Message(text, blocks)
-
-
-def listing(title: str, lines: Sequence[str], *, empty: str, footer: str | None = None) -> Message:
-    body = "\n".join(lines) if lines else empty
-    blocks: list[Block] = [section(f"*{title}*\n{body}")]
-    if footer:
-        blocks.append(context(footer))
-    return Message(f"{title}: {body}", blocks)
 
 
 def account_link_result(name: str, kind: str, who: str | None) -> Message:
