@@ -17,6 +17,7 @@ from bot.base.clock import Clock, FixedClock, SystemClock
 from bot.base.config import Settings
 from bot.base.errors import ConfigError
 from bot.base.metrics import get_metrics
+from bot.core.accounts import Accounts
 from bot.core.login import LoginService
 from bot.core.usage import UsageService
 from bot.qwencloud.client import QwenCloudClient
@@ -43,6 +44,7 @@ class Services:
     credentials: CredentialStore
     pending_logins: PendingLoginStore
     login: LoginService
+    accounts: Accounts
     usage: Any = None  # bot.core.usage.UsageService, wired by its owner
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -108,6 +110,7 @@ def build_services(
         credentials=credentials,
         pending_logins=pending,
         login=login,
+        accounts=Accounts(credentials=credentials, clock=clock),
         usage=UsageService(
             client=client,
             clock=clock,

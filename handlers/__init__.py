@@ -30,7 +30,7 @@ ACTIONS = (*render.ACTION_IDS, *HOME_ACTIONS)
 
 def register(app: App, services: Services) -> None:
     timezones = TimezoneResolver(default=services.settings.timezone)
-    answers = Answers(usage=services.usage, credentials=services.credentials, clock=services.clock)
+    answers = Answers(usage=services.usage, accounts=services.accounts, clock=services.clock)
     login = LoginHandler(
         login=services.login,
         credentials=services.credentials,

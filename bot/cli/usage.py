@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.base.config import Settings
-from bot.base.errors import AuthRequired, ConfigError, InvalidArgument, QwenBotError, TokenExpired, UsageError
+from bot.base.errors import ConfigError, InvalidArgument, QwenBotError, UsageError
 from bot.base.periods import DateRange, parse_date, resolve
 from bot.render import json as render_json
 from bot.render import text as render_text
@@ -157,14 +157,11 @@ def execute(services: Any, args: argparse.Namespace, command: str, fmt: str) -> 
 
 def access_token(services: Any) -> str:
     """The terminal owner's token; expiry is checked locally before any network call (contract §7)."""
+    from bot.core.accounts import LOCAL_TEAM
     from bot.storage.owner import Owner
 
-    stored = services.credentials.get(Owner(team_id="local", user_id=f"cli:{getpass.getuser()}"))
-    if stored is None:
-        raise AuthRequired()
     now: datetime = services.clock.now()
-    if now >= stored.expires_at:
-        raise TokenExpired()
+    stored = services.accounts.credential_for(Owner(LOCAL_TEAM, f"cli:{getpass.getuser()}"), now=now)
     warning = expiry_warning(stored.expires_at, now)
     if warning and sys.stderr.isatty():  # TTY-only UI, like the official CLI
         sys.stderr.write(warning)

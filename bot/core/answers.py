@@ -10,13 +10,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from bot.base.clock import Clock
-from bot.base.errors import AuthRequired, QwenBotError, TokenExpired
+from bot.base.errors import QwenBotError
 from bot.base.periods import DateRange, resolve
+from bot.core.accounts import Accounts
 from bot.core.analysis import Finding, analyse_summary, free_tier_findings, payg_findings, previous_period
 from bot.core.grammar.usage import Period
 from bot.core.usage import UsageService
 from bot.qwencloud.results import Breakdown, CodingPlan, FreeTierEntry, Payg, Summary, TokenPlan
-from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 
 log = logging.getLogger("bot.answer")
@@ -58,25 +58,17 @@ def date_range(period: Period, *, today: date) -> DateRange:
 
 
 class Answers:
-    def __init__(self, *, usage: UsageService, credentials: CredentialStore, clock: Clock) -> None:
+    def __init__(self, *, usage: UsageService, accounts: Accounts, clock: Clock) -> None:
         self._usage = usage
-        self._credentials = credentials
+        self._accounts = accounts
         self._clock = clock
         self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="answer")
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    def token(self, owner: Owner) -> str:
-        cred = self._credentials.get(owner)
-        if cred is None:
-            raise AuthRequired("Not linked to QwenCloud. Log in first.")
-        if cred.is_expired(self._clock.now()):
-            raise TokenExpired("The QwenCloud login has expired. Log in again.")
-        return cred.access_token
-
     def summary(self, owner: Owner, period: Period, *, today: date, fresh: bool = False) -> SummaryAnswer:
-        token, account = self.token(owner), _account(owner)
+        token, account = self._accounts.token_for(owner), _account(owner)
         rng = date_range(period, today=today)
         previous = self._previous_payg(token, rng, account)
         summary = self._usage.summary(token, rng, account=account, fresh=fresh)
@@ -84,7 +76,7 @@ class Answers:
         return SummaryAnswer(summary, findings, self._clock.now())
 
     def payg(self, owner: Owner, period: Period, *, today: date, fresh: bool = False) -> PaygAnswer:
-        token, account = self.token(owner), _account(owner)
+        token, account = self._accounts.token_for(owner), _account(owner)
         rng = date_range(period, today=today)
         previous = self._previous_payg(token, rng, account)
         payg = self._usage.payg(token, rng, account=account, fresh=fresh)
@@ -92,7 +84,7 @@ class Answers:
         return PaygAnswer(payg, rng, findings, self._clock.now())
 
     def free_tier(self, owner: Owner, *, today: date, fresh: bool = False) -> FreeTierAnswer:
-        token, account = self.token(owner), _account(owner)
+        token, account = self._accounts.token_for(owner), _account(owner)
         entries = self._usage.free_tier(token, account=account, fresh=fresh)
         month = date_range(Period(), today=today)
         stub = Summary(month, entries, _NO_PLAN, _NO_TOKEN_PLAN, Payg((), _ZERO))
@@ -101,14 +93,14 @@ class Answers:
     def breakdown(
         self, owner: Owner, model: str, period: Period, granularity: str, *, today: date, fresh: bool = False
     ) -> BreakdownAnswer:
-        token, account = self.token(owner), _account(owner)
+        token, account = self._accounts.token_for(owner), _account(owner)
         rng = date_range(period, today=today)
         result = self._usage.breakdown(token, model, rng, granularity, account=account, fresh=fresh)
         return BreakdownAnswer(result, self._clock.now())
 
     def models_with_usage(self, owner: Owner, *, today: date) -> list[str]:
         """Models with pay-as-you-go usage this month (the breakdown picker), by cost."""
-        token, account = self.token(owner), _account(owner)
+        token, account = self._accounts.token_for(owner), _account(owner)
         payg = self._usage.payg(token, date_range(Period(), today=today), account=account)
         ranked = sorted(payg.models, key=lambda m: m.cost, reverse=True)
         return [m.model_id for m in ranked if m.cost > 0 or any(q for _, q in m.usage)]

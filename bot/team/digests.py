@@ -13,9 +13,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from bot.base.clock import Clock
-from bot.base.errors import AuthRequired, TokenExpired
 from bot.base.periods import DateRange, month_chunks
 from bot.base.schedule import Cadence, DigestPeriod, Span
+from bot.core.accounts import Accounts
 from bot.core.analysis import (
     FREE_TIER_LOW_PCT,
     Finding,
@@ -31,7 +31,6 @@ from bot.qwencloud import aggregate
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import ConsumeItem
 from bot.qwencloud.results import CodingPlan, Payg, Summary
-from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 
 TOP_MODELS = 5
@@ -106,20 +105,15 @@ def running_low(findings: Sequence[Finding]) -> tuple[FreeTierBurn, ...]:
 
 class DigestBuilder:
     def __init__(
-        self, *, client: QwenCloudClient, usage: UsageService, credentials: CredentialStore, clock: Clock
+        self, *, client: QwenCloudClient, usage: UsageService, accounts: Accounts, clock: Clock
     ) -> None:
         self._client = client
         self._usage = usage
-        self._credentials = credentials
+        self._accounts = accounts
         self._clock = clock
 
     def token(self, owner: Owner, *, now: datetime | None = None) -> str:
-        cred = self._credentials.get(owner)
-        if cred is None:
-            raise AuthRequired(f"The team account '{owner.account_name}' is not linked.")
-        if cred.is_expired(now or self._clock.now()):
-            raise TokenExpired(f"The QwenCloud login of team account '{owner.account_name}' has expired.")
-        return cred.access_token
+        return self._accounts.token_for(owner, now=now)
 
     def items(self, token: str, span: Span) -> list[ConsumeItem]:
         rng = span_range(span)

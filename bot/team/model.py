@@ -86,7 +86,7 @@ def team_of(services: Services) -> Team:
         builder=DigestBuilder(
             client=services.client,
             usage=services.usage,
-            credentials=services.credentials,
+            accounts=services.accounts,
             clock=services.clock,
         ),
         tracking=TrackingMonitor(health=health, slack=slack, admins_for=lambda t, a: ()),

@@ -50,6 +50,7 @@ def _registered() -> RecordingApp:
         usage=None,
         credentials=None,
         login=None,
+        accounts=None,
         pending_logins=None,
         client=None,
     )

@@ -16,6 +16,7 @@ from bot.base.config import Settings
 from bot.base.errors import AuthRequired, InvalidArgument, TokenExpired, UsageError
 from bot.base.periods import DateRange
 from bot.cli import usage as cli
+from bot.core.accounts import Accounts
 from bot.qwencloud.results import Payg, PaygModel
 
 NOW = datetime(2026, 6, 15, 23, 30, tzinfo=UTC)
@@ -60,6 +61,10 @@ class FakeServices:
     usage: FakeUsage = field(default_factory=FakeUsage)
     clock: FixedClock = field(default_factory=lambda: FixedClock(NOW))
     settings: Settings = field(default_factory=lambda: Settings(timezone="Asia/Tokyo"))
+
+    @property
+    def accounts(self) -> Accounts:
+        return Accounts(credentials=self.credentials, clock=self.clock)  # type: ignore[arg-type]
 
 
 def test_payg_resolves_days_in_the_configured_timezone_and_renders_json() -> None:
