@@ -26,9 +26,9 @@ from urllib.parse import urlencode
 import httpx
 from cryptography.fernet import Fernet
 
-from bot.app import build_services
 from bot.base.clock import SystemClock
 from bot.base.config import Secret, Settings
+from bot.bootstrap import build_services
 from bot.devtools.localslack import GENERAL, FakeSlack
 from bot.devtools.localslack.sender import sign
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator

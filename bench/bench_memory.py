@@ -21,7 +21,7 @@ from bot.base.schedule import Schedule
 from bot.devtools.localslack import GENERAL
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.owner import Owner
-from bot.team.model import team_of
+from tests.fakes.slack import static_team
 
 TEXTS = ("usage last-month", "payg last 7 days", "free-tier", "usage ytd")
 
@@ -41,7 +41,7 @@ def _digest(s: Stack) -> None:
     creds = DeviceCredentials(s.sim.issue_token(), now + timedelta(days=30), QwenUser("ops", None, None))
     s.services.credentials.put(Owner.team_account(team, "prod"), creds)
     slot = now - timedelta(minutes=5)
-    team_of(s.services).subscriptions.add(
+    static_team(s.services).subscriptions.add(
         team_id=team,
         channel_id=GENERAL,
         account="prod",

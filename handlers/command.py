@@ -14,8 +14,8 @@ from bot.core.grammar import usage as grammar
 from bot.render import messages as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
-from handlers.digest import TeamCommandHandler
 from handlers.login import LoginHandler
+from handlers.team import TeamCommandHandler
 from handlers.usage import UsageHandler
 
 COMMAND = "/qwen"

@@ -14,6 +14,7 @@ from bot.qwencloud.client import QwenCloudClient
 from bot.render.blocks import Message
 from bot.render.messages import error_message as render_error
 from bot.render.messages import notice
+from bot.slack.posting import open_dm
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
@@ -22,7 +23,7 @@ from bot.team.commands import REFUSAL
 from bot.team.home import HomeService
 from bot.team.home_view import LINK_BLOCK, home_view, link_modal, modal_account_name
 from handlers.common import Asker, TimezoneResolver, asker_from, log
-from handlers.digest import TeamCommandHandler
+from handlers.team import TeamCommandHandler
 
 LINK_HINT = (
     "To link a team account, reply here with `link NAME` (for example `link prod`). "
@@ -120,7 +121,7 @@ class HomeHandler:
         """The device flow runs in the admin's DM: the same answer as DMing `link NAME`."""
         asker = asker_from(body)
         name = account_name(modal_account_name(view))
-        channel = self._dm_channel(client, asker.user_id)
+        channel = open_dm(client, asker.user_id)
         if channel is None or self._commands is None:
             return
         try:
@@ -133,15 +134,8 @@ class HomeHandler:
             answer = render_error(exc)
         self._post(client, channel, answer)
 
-    def _dm_channel(self, client: Any, user_id: str) -> str | None:
-        try:
-            return str(client.conversations_open(users=user_id)["channel"]["id"])
-        except Exception as exc:
-            log.info("could not open the DM (%s)", type(exc).__name__)
-            return None
-
     def _dm(self, client: Any, user_id: str, message: Message) -> None:
-        channel = self._dm_channel(client, user_id)
+        channel = open_dm(client, user_id)
         if channel is not None:
             self._post(client, channel, message)
 

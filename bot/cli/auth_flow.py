@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.cli.auth import (
+from bot.cli.auth_output import (
     EXPIRED_MSG,
     FAIL,
     LOGIN_CMD,

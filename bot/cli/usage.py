@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
     except QwenBotError as exc:
         return fail(exc, fmt)
     try:
-        from bot.services import build_services
+        from bot.bootstrap import build_services
 
         services = build_services(Settings.from_env())
     except QwenBotError as exc:

@@ -40,9 +40,8 @@ def _instant(raw: str | None) -> datetime | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.app import SlackNotifier, build_services
     from bot.base.logs import configure_logging
-    from bot.jobs.worker import Worker
+    from bot.bootstrap import build_bot, build_services
 
     try:
         settings = Settings.from_env()
@@ -52,9 +51,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"qwen-bot worker: {exc.message}", file=sys.stderr)
         return exc.exit_code
-    if settings.slack_configured:
-        services.login.set_notifier(SlackNotifier(services))  # finished logins are announced in Slack
-    worker = Worker(services, idle_seconds=args.idle)
+    worker = build_bot(services).worker(idle_seconds=args.idle)  # finished logins are announced in Slack
     try:
         if args.once:
             print(json.dumps(worker.run_once(now)), flush=True)

@@ -1,7 +1,7 @@
 """Background work driven by database rows. Each job claims what is due with a lease and acts once.
 
-Jobs implement `run_due(now) -> int` (how many items they handled). The login job is here; digests and
-alerts add theirs to `default_jobs()`.
+Jobs implement `run_due(now) -> int` (how many items they handled). The login job is here; the team's
+(digests, alerts, reminders) are in bot/team/jobs/. bot/bootstrap.py gives a worker its list.
 """
 
 from __future__ import annotations
@@ -13,13 +13,11 @@ import threading
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from bot.base.clock import Clock
 from bot.core.login import LoginService
 from bot.storage.pending import PendingLoginStore
-
-if TYPE_CHECKING:
-    from bot.app import Services
 
 log = logging.getLogger("bot.worker")
 
@@ -66,25 +64,15 @@ class LoginPollJob:
         return len(rows)
 
 
-def default_jobs(services: Services, worker_id: str) -> list[Job]:
-    from bot.team.model import team_jobs  # digests, alerts, expiry reminders
-
-    login = LoginPollJob(pending=services.pending_logins, login=services.login, worker_id=worker_id)
-    return [login, *team_jobs(services, worker_id)]
-
-
 class Worker:
+    """Runs its jobs (bootstrap's `Bot.jobs()` gives the list) until stopped."""
+
     def __init__(
-        self,
-        services: Services,
-        *,
-        jobs: Sequence[Job] | None = None,
-        worker_id: str | None = None,
-        idle_seconds: float = 1.0,
+        self, *, jobs: Sequence[Job], clock: Clock, worker_id: str | None = None, idle_seconds: float = 1.0
     ) -> None:
         self.worker_id = worker_id or new_worker_id()
-        self._clock = services.clock
-        self.jobs = list(jobs) if jobs is not None else default_jobs(services, self.worker_id)
+        self._clock = clock
+        self.jobs = list(jobs)
         self._idle = idle_seconds
 
     def run_once(self, now: datetime | None = None) -> dict[str, int]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
+from bot.slack.installs import BotTokens
 from bot.team.outbox import (
     DEFAULT_RETRY_AFTER,
     Absent,
@@ -30,9 +32,6 @@ from bot.team.outbox import (
     api_error,
     upload_result,
 )
-
-if TYPE_CHECKING:
-    from bot.app import Services
 
 log = logging.getLogger("bot.publish")
 
@@ -52,6 +51,15 @@ def classify(call: Callable[[], Any]) -> tuple[Outcome, Any]:
     except (TimeoutError, ConnectionError, OSError) as exc:
         return Unknown(f"network: {type(exc).__name__}"), None
     return Posted(str(response.get("channel") or ""), str(response.get("ts") or "")), response
+
+
+def open_dm(client: WebClient, user_id: str) -> str | None:
+    """The id of the bot's DM channel with `user_id`, or None (logged) when Slack will not open it."""
+    outcome, response = classify(lambda: client.conversations_open(users=user_id))
+    if not isinstance(outcome, Posted) or response is None:
+        log.warning("conversations.open for a DM failed: %s", outcome)
+        return None
+    return str((response.get("channel") or {}).get("id") or "") or None
 
 
 def _api_error(exc: SlackApiError) -> Outcome:
@@ -83,11 +91,7 @@ class WebPoster:
         return outcome
 
     def open_dm(self, user_id: str) -> str | None:
-        outcome, response = classify(lambda: self.client.conversations_open(users=user_id))
-        if not isinstance(outcome, Posted) or response is None:
-            log.warning("conversations.open for a DM failed: %s", outcome)
-            return None
-        return str((response.get("channel") or {}).get("id") or "") or None
+        return open_dm(self.client, user_id)
 
     def upload_private_png(self, *, data: bytes, filename: str, title: str, alt: str) -> Upload:
         """Upload a PNG without sharing it anywhere; the message then shows it with an image block."""
@@ -135,42 +139,37 @@ def carries_run(message: dict[str, Any], event_type: str, run_id: int) -> bool:
     return bool(metadata.get("event_type") == event_type and str(payload.get("run_id")) == str(run_id))
 
 
+def web_client(token: str | None, base_url: str) -> WebClient:
+    """A Web API client for SLACK_API_URL that waits out HTTP 429 (Retry-After) twice before giving up."""
+    client = WebClient(token=token, base_url=base_url)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def notice_client(client: WebClient) -> WebClient:
+    """Login notices also retry a Slack 5xx once: a notice seen twice beats a login nobody hears about."""
+    client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=1))
+    return client
+
+
 def no_retry_client(token: str, base_url: str, *, timeout: int = 20) -> WebClient:
     return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
-class StaticSlackClients:
-    """One workspace: the same bot token for every team id."""
-
-    def __init__(self, *, token: str, base_url: str, timeout: int = 20) -> None:
-        self._poster = WebPoster(no_retry_client(token, base_url, timeout=timeout))
-
-    def for_team(self, team_id: str) -> WebPoster | None:
-        return self._poster
-
-
 class TeamSlackClients:
-    """SLACK_BOT_TOKEN for every team, else the OAuth installation's bot token; None when neither."""
+    """A `bot.team.outbox.SlackClients`: the team's bot token (slack/installs.py), non-retrying posters."""
 
-    def __init__(self, services: Services) -> None:
-        self._settings = services.settings
-        self._services = services
-        self._store: Any = None
+    def __init__(self, tokens: BotTokens) -> None:
+        self._tokens = tokens
         self._static: WebPoster | None = None
-        if self._settings.slack_bot_token is not None:
-            self._static = self._poster(self._settings.slack_bot_token.get())
+        if tokens.single_workspace:
+            self._static = self._poster(tokens.for_team(""))
 
-    def _poster(self, token: str) -> WebPoster:
-        return WebPoster(no_retry_client(token, self._settings.slack_api_url.rstrip("/") + "/"))
+    def _poster(self, token: str | None) -> WebPoster:
+        return WebPoster(no_retry_client(token or "", self._tokens.base_url))
 
     def for_team(self, team_id: str) -> WebPoster | None:
         if self._static is not None:
             return self._static
-        if self._store is None:
-            from bot.app import installation_store
-
-            self._store = installation_store(self._services)
-        if self._store is None:
-            return None
-        bot = self._store.find_bot(enterprise_id=None, team_id=team_id)
-        return self._poster(bot.bot_token) if bot is not None else None
+        token = self._tokens.for_team(team_id)
+        return self._poster(token) if token is not None else None

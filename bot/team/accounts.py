@@ -32,12 +32,12 @@ class NotAdmin(Exception):
 
 class AdminCheck:
     def __init__(self, *, configured: frozenset[str]) -> None:
-        self._configured = configured
+        self.configured = configured  # QWEN_BOT_ADMINS: admins whatever Slack says
         self._cache: dict[tuple[str, str], tuple[float, bool]] = {}
         self._lock = threading.Lock()
 
     def is_admin(self, client: Any, team_id: str, user_id: str) -> bool:
-        if user_id in self._configured:
+        if user_id in self.configured:
             return True
         key = (team_id, user_id)
         with self._lock:

@@ -23,8 +23,8 @@ SECRET, TOKEN = "e2e-signing-secret", "xoxb-e2e-bot-token"
 
 @pytest.fixture
 def real(make_settings: Callable[..., Settings]) -> Iterator[tuple[FakeSlack, Any]]:
-    from bot.app import build_services
     from bot.base.clock import FixedClock
+    from bot.bootstrap import build_bot, build_services
     from bot.cli.serve import start
     from bot.devtools.simulator.server import start_simulator
 
@@ -35,7 +35,7 @@ def real(make_settings: Callable[..., Settings]) -> Iterator[tuple[FakeSlack, An
         endpoints_configured=True, slack_bot_token=Secret(TOKEN), slack_signing_secret=Secret(SECRET),
         slack_api_url=slack.api_url)
     services = build_services(settings, clock=FixedClock(NOW, running=True))
-    bot = start(services, host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
+    bot = start(build_bot(services), host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
     slack.bot_url = bot.url + "/slack/events"
     try:
         yield slack, sim

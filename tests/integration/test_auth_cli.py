@@ -10,8 +10,8 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.__main__ import main
-from bot.app import build_services
 from bot.base.config import Settings
+from bot.bootstrap import build_bot, build_services
 from bot.cli.auth import terminal_owner
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 
@@ -183,12 +183,10 @@ def test_complete_while_a_worker_runs_reports_the_workers_outcome(
 ) -> None:
     import threading
 
-    from bot.jobs.worker import Worker
-
     run(capsys, "auth", "login", "--init-only")
     services = build_services(Settings.from_env())
     stop = threading.Event()
-    worker = threading.Thread(target=Worker(services, idle_seconds=0.1).run_forever, args=(stop,))
+    worker = threading.Thread(target=build_bot(services).worker(idle_seconds=0.1).run_forever, args=(stop,))
     worker.start()
     try:
         sim.approve()

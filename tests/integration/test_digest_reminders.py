@@ -7,14 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import Services, build_services
 from bot.base.clock import FixedClock
+from bot.bootstrap import Services, build_services
 from bot.devtools.localslack import MEMBER, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.slack.posting import StaticSlackClients
 from bot.storage.owner import Owner
 from bot.team.jobs.reminders import ReminderJob
-from bot.team.model import team_of
+from tests.fakes.slack import static_team
 
 NOW = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
 TOKEN = "xoxb-reminders"
@@ -31,14 +30,14 @@ def services(make_settings, db_url: str, slack: FakeSlack) -> Iterator[Services]
     from bot.storage.migrate import upgrade
 
     upgrade(db_url)
-    built = build_services(make_settings(database_url=db_url), clock=FixedClock(NOW))
-    built.extras["team_slack"] = StaticSlackClients(token=TOKEN, base_url=slack.api_url)
+    settings = make_settings(database_url=db_url, slack_api_url=slack.api_url)
+    built = build_services(settings, clock=FixedClock(NOW))
     yield built
     built.close()
 
 
 def job(services: Services, worker: str) -> ReminderJob:
-    team = team_of(services)
+    team = static_team(services, TOKEN)
     return ReminderJob(
         credentials_engine=services.engine,
         credentials=services.credentials,
@@ -85,7 +84,7 @@ def test_expired_login_is_not_reminded(services: Services, slack: FakeSlack) -> 
 def test_team_account_expiry_reminds_its_linker(services: Services, slack: FakeSlack) -> None:
     from bot.devtools.localslack import ADMIN
 
-    team = team_of(services)
+    team = static_team(services, TOKEN)
     team_id = slack.ws.team_id
     expires = NOW + timedelta(hours=20)
     put(services, Owner.team_account(team_id, "prod"), expires)

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.schedule import Schedule
+from bot.bootstrap import Services, build_services
 from bot.devtools.localslack import GENERAL, FakeSlack
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
@@ -28,7 +28,7 @@ from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
 from bot.storage.team import digest_run
-from bot.team.model import team_of
+from tests.fakes.slack import static_team
 
 pytestmark = pytest.mark.postgres
 NOW = datetime(2026, 4, 13, 9, 5, tzinfo=UTC)
@@ -96,7 +96,7 @@ def env(postgres_url: str, make_settings: Callable[..., object], key: str, tmp_p
             team_id = slack.ws.team_id
             creds = DeviceCredentials(sim.issue_token(), NOW + timedelta(days=30), QwenUser("u", None, None))
             services.credentials.put(Owner.team_account(team_id, "prod"), creds)
-            team_of(services).subscriptions.add(
+            static_team(services).subscriptions.add(
                 team_id=team_id,
                 channel_id=GENERAL,
                 account="prod",

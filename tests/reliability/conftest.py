@@ -16,12 +16,13 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 
-from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.config import Secret, Settings
+from bot.bootstrap import Services, build_bot, build_services
 from bot.cli.serve import Running, start
 from bot.devtools.localslack import FakeSlack, Message
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator
+from bot.team.model import Team
 from tests.reliability.report import Report, Row
 
 SIGNING_SECRET = "reliability-signing-secret"
@@ -92,6 +93,10 @@ class Stack:
     clock: FixedClock
     db: DatabaseSwitch
 
+    @property
+    def team(self) -> Team:
+        return self.bot.bot.team  # the served bot's team features
+
     def seen(self, user: str) -> set[str]:
         return {m.ts for m in self.slack.ephemerals(user)}
 
@@ -156,7 +161,7 @@ def stack(make_settings: Callable[..., Settings], request: pytest.FixtureRequest
     )
     services = build_services(settings, clock=clock)
     db = DatabaseSwitch(services.engine)
-    bot = start(services, host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
+    bot = start(build_bot(services), host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
     slack.bot_url = bot.url + "/slack/events"
     try:
         yield Stack(sim, slack, bot, services, clock, db)

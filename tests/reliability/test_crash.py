@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.config import Secret, Settings
 from bot.base.schedule import Schedule
+from bot.bootstrap import Services, build_services
 from bot.devtools.localslack import GENERAL, MEMBER, FakeSlack
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
@@ -27,8 +27,8 @@ from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
 from bot.storage.team import digest_run
-from bot.team.model import team_of
 from tests.fakes.env import bot_process_env
+from tests.fakes.slack import static_team
 from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET, eventually
 
 pytestmark = pytest.mark.slow
@@ -176,7 +176,7 @@ def test_sigkill_mid_digest_run_then_restart_posts_exactly_once(
         world.sim.issue_token(), MONDAY + timedelta(days=30), QwenUser("u1", "ops@example.com", None)
     )
     world.services.credentials.put(Owner.team_account(team_id, "prod"), creds)
-    team_of(world.services).subscriptions.add(
+    static_team(world.services).subscriptions.add(
         team_id=team_id,
         channel_id=GENERAL,
         account="prod",

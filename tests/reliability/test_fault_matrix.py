@@ -17,7 +17,6 @@ from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.messages import LOGIN_ACTION
 from bot.storage.owner import Owner
-from bot.team.model import team_of
 from tests.reliability.conftest import NOW, UPSTREAM_TIMEOUT, Stack, eventually, has_text
 
 USAGE = "usage last-month"
@@ -367,15 +366,13 @@ def _subscribe_due_digest(stack: Stack) -> None:
     from datetime import time as clock_time
 
     from bot.base.schedule import Schedule
-    from bot.team.model import team_of
-
     team_id = stack.slack.ws.team_id
     creds = DeviceCredentials(
         stack.sim.issue_token(), NOW + timedelta(days=30), QwenUser("u9", "ops@x.test", None)
     )
     stack.services.credentials.put(Owner.team_account(team_id, "prod"), creds)
     due = Schedule("weekly", NOW.weekday(), clock_time(NOW.hour - 1, 55), "UTC")  # 5 minutes ago
-    team_of(stack.services).subscriptions.add(
+    stack.team.subscriptions.add(
         team_id=team_id,
         channel_id=GENERAL,
         account="prod",
@@ -430,6 +427,6 @@ def test_slack_answer_lost_after_the_digest_was_posted(stack: Stack, record: Cal
     time.sleep(2.0)  # more worker passes: nothing else may be posted
     posted = [m for m in stack.slack.messages(GENERAL) if "Weekly QwenCloud spend" in m.text]
     assert len(posted) == 1
-    runs = team_of(stack.services).runs
+    runs = stack.team.runs
     row = eventually(lambda: runs.get(1) if (runs.get(1) or {}).get("state") == "posted" else None)
     assert row["message_ts"] == posted[0].ts

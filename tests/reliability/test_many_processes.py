@@ -23,10 +23,10 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from bot.app import build_services
 from bot.base.clock import SystemClock
 from bot.base.config import Secret, Settings
 from bot.base.schedule import Schedule
+from bot.bootstrap import build_services
 from bot.devtools.localslack import GENERAL, FakeSlack
 from bot.devtools.localslack.sender import sign
 from bot.devtools.simulator import auth as sim_auth
@@ -34,8 +34,8 @@ from bot.devtools.simulator.server import start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
-from bot.team.model import team_of
 from tests.fakes.env import bot_process_env
+from tests.fakes.slack import static_team
 from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET, eventually
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -183,7 +183,7 @@ def test_two_web_two_workers_on_postgres(
             assert line.startswith("LISTENING "), line
             urls.append(f"http://127.0.0.1:{int(line.split()[1])}/slack/events")
         procs += [_spawn(["worker", "--idle", "0.2"], env, tmp_path / f"worker{i}.log") for i in range(2)]
-        subs = team_of(services).subscriptions
+        subs = static_team(services).subscriptions
         for i in range(ACCOUNTS):
             subs.add(
                 team_id=team,

@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.app import Services, build_services
 from bot.base.clock import FixedClock
 from bot.base.config import Secret, Settings
+from bot.bootstrap import Services, build_bot, build_services
 from bot.cli.serve import Running, start
 from bot.devtools.localslack import FakeSlack, Message
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator
+from bot.team.model import Team
 
 SIGNING_SECRET = "scenario-signing-secret"
 BOT_TOKEN = "xoxb-scenario-bot-token"
@@ -28,6 +29,10 @@ class Stack:
     bot: Running
     services: Services
     clock: FixedClock
+
+    @property
+    def team(self) -> Team:
+        return self.bot.bot.team  # the served bot's team features
 
     def wait_ephemeral(
         self, user: str, predicate: Callable[[Message], bool], timeout: float = 8.0
@@ -60,7 +65,7 @@ def stack(make_settings: Callable[..., Settings]) -> Iterator[Stack]:
         slack_api_url=slack.api_url,
     )
     services = build_services(settings, clock=clock)
-    bot = start(services, host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
+    bot = start(build_bot(services), host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
     slack.bot_url = bot.url + "/slack/events"
     try:
         yield Stack(sim, slack, bot, services, clock)

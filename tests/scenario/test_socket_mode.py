@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import pytest
 from slack_bolt import App
 
-from bot.app import socket_mode
 from bot.base.config import Secret, Settings
 from bot.base.errors import ConfigError
+from bot.slack.bolt import socket_mode
 
 
 def _app() -> App:

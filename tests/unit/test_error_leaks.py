@@ -16,7 +16,7 @@ from bot.team.accounts import TeamAccounts
 from bot.team.commands import Asked, TeamCommands
 from bot.team.home import HomeData
 from bot.team.home_view import home_view
-from handlers.admin import DirectMessageHandler
+from handlers.dm import DirectMessageHandler
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 SECRET_URL = "https://gateway.invalid/api?token=sk-live-123"

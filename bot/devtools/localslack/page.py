@@ -6,20 +6,39 @@ The page never sees the signing secret or the bot token: every action becomes a 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
-from bot.devtools.localslack.sender import BotReply
+from bot.devtools.localslack.sender import BotReply, Sender
+from bot.devtools.localslack.state import Message, Workspace
 
-if TYPE_CHECKING:
-    from bot.devtools.localslack.fake import FakeSlack
+
+class SlackLike(Protocol):
+    """What the page drives: fake.FakeSlack (which serves the page; a Protocol keeps the import one-way)."""
+
+    ws: Workspace
+    sender: Sender
+
+    def slash(self, user: str, channel: str, text: str, *, command: str = ...) -> BotReply: ...
+
+    def dm(self, user: str, text: str) -> BotReply: ...
+
+    def click(
+        self,
+        user: str,
+        message: Message,
+        action_id: str,
+        *,
+        value: str | None = ...,
+        selected: str | None = ...,
+    ) -> BotReply: ...
 
 JSON = dict[str, Any]
 LONG_POLL_SECONDS = 10.0
 
 
 class PageApi:
-    def __init__(self, slack: FakeSlack) -> None:
+    def __init__(self, slack: SlackLike) -> None:
         self.slack = slack
         self.ws = slack.ws
 

@@ -9,7 +9,7 @@ from slack_bolt import Say
 
 from bot.render import messages as render
 from handlers.common import Asker, TimezoneResolver, log
-from handlers.digest import TeamCommandHandler
+from handlers.team import TeamCommandHandler
 
 
 class DirectMessageHandler:
