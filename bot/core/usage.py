@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
-from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from bot.base.clock import Clock
@@ -262,7 +261,3 @@ def _granularity(raw: str) -> Granularity:
     if raw == "quarter":
         return "quarter"
     raise InvalidArgument(f"Invalid granularity '{raw}'. Allowed: day, month, quarter")
-
-
-def today_in(clock: Clock, tz: Any) -> date:
-    return clock.now().astimezone(tz).date()

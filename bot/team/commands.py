@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.base.clock import Clock
 from bot.base.errors import NotFound
-from bot.base.schedule import WEEKDAYS, Schedule
+from bot.base.schedule import Schedule
 from bot.core.chart import daily_spend_png
 from bot.core.grammar import team as g
 from bot.render.blocks import Message
@@ -214,7 +214,3 @@ class TeamCommands:
         if self._team.alert_rules.remove(team_id=asked.team_id, rule_id=command.rule_id):
             return notice(f"Alert #{command.rule_id} removed.")
         return notice(f"No alert #{command.rule_id} (see `/qwen alert list`).")
-
-
-def weekday_name(day: int) -> str:
-    return WEEKDAYS[day].capitalize()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
@@ -319,7 +319,3 @@ def _month_name(phrase: str, today: date) -> Period | None:
     else:
         year = today.year if month <= today.month else today.year - 1
     return Period(preset=f"{year:04d}-{month:02d}")
-
-
-def with_model(command: UsageBreakdown, model: str) -> UsageBreakdown:
-    return replace(command, model=model)
