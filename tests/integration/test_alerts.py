@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from bot.base.clock import FixedClock
 from bot.base.periods import DateRange
-from bot.bootstrap import Services, build_services
+from bot.bootstrap import Services
 from bot.devtools.localslack import ADMIN, GENERAL, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, FreeTierQuota, QwenUser
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, Summary, TokenPlan
@@ -19,9 +18,9 @@ from bot.storage.owner import Owner
 from bot.team.jobs.alerts import AlertJob
 from bot.team.model import Team
 from tests.fakes.slack import static_team
+from tests.integration.conftest import TOKEN
 
 NOW = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
-TOKEN = "xoxb-alerts"
 
 
 class StubUsage:
@@ -62,22 +61,11 @@ class StubUsage:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack.start(signing_secret="s", bot_token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def services(make_settings, db_url: str, slack: FakeSlack) -> Iterator[Services]:  # type: ignore[no-untyped-def]
-    from bot.storage.migrate import upgrade
-
-    upgrade(db_url)
-    settings = make_settings(database_url=db_url, slack_api_url=slack.api_url)
-    built = build_services(settings, clock=FixedClock(NOW))
+def services(team_services: Callable[..., Services], slack: FakeSlack) -> Services:
+    built = team_services(NOW)
     creds = DeviceCredentials("tok", NOW + timedelta(days=30), QwenUser("u", None, None))
     built.credentials.put(Owner.team_account(slack.ws.team_id, "prod"), creds)
-    yield built
-    built.close()
+    return built
 
 
 def add(team: Team, team_id: str, kind: str, target: str, threshold: str) -> int:

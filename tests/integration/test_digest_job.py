@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 
-from bot.base.clock import FixedClock
 from bot.base.periods import DateRange
 from bot.base.schedule import Schedule
-from bot.bootstrap import Services, build_services, digest_job
+from bot.bootstrap import Services, digest_job
 from bot.devtools.localslack import GENERAL, FakeSlack
 from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
@@ -20,9 +19,9 @@ from bot.storage.owner import Owner
 from bot.team.jobs.digest import DigestJob
 from bot.team.model import Team
 from tests.fakes.slack import static_team
+from tests.integration.conftest import TOKEN
 
 NOW = datetime(2026, 4, 13, 9, 5, tzinfo=UTC)  # a Monday, 5 minutes after the 09:00 slot
-TOKEN = "xoxb-digest-test"
 MONDAY_9 = Schedule("weekly", 0, time(9, 0), "UTC")
 
 
@@ -33,26 +32,10 @@ def sim() -> Iterator[SimulatorHandle]:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack.start(signing_secret="s", bot_token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def services(make_settings, db_url: str, sim: SimulatorHandle, slack: FakeSlack) -> Iterator[Services]:  # type: ignore[no-untyped-def]
-    from bot.storage.migrate import upgrade
-
-    upgrade(db_url)
-    settings = make_settings(
-        database_url=db_url,
-        api_endpoint=sim.url,
-        auth_endpoint=sim.url,
-        model_map_url=sim.url + "/cdn/model-mapping",
-        slack_api_url=slack.api_url,
+def services(team_services: Callable[..., Services], sim: SimulatorHandle) -> Services:
+    return team_services(
+        NOW, api_endpoint=sim.url, auth_endpoint=sim.url, model_map_url=sim.url + "/cdn/model-mapping"
     )
-    built = build_services(settings, clock=FixedClock(NOW))
-    yield built
-    built.close()
 
 
 def link_account(services: Services, sim: SimulatorHandle, team_id: str, name: str = "prod") -> None:

@@ -2,38 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.base.clock import FixedClock
-from bot.bootstrap import Services, build_services
+from bot.bootstrap import Services
 from bot.devtools.localslack import MEMBER, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.owner import Owner
 from bot.team.jobs.reminders import ReminderJob
 from tests.fakes.slack import static_team
+from tests.integration.conftest import TOKEN
 
 NOW = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
-TOKEN = "xoxb-reminders"
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack.start(signing_secret="s", bot_token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def services(make_settings, db_url: str, slack: FakeSlack) -> Iterator[Services]:  # type: ignore[no-untyped-def]
-    from bot.storage.migrate import upgrade
-
-    upgrade(db_url)
-    settings = make_settings(database_url=db_url, slack_api_url=slack.api_url)
-    built = build_services(settings, clock=FixedClock(NOW))
-    yield built
-    built.close()
+def services(team_services: Callable[..., Services]) -> Services:
+    return team_services(NOW)
 
 
 def job(services: Services, worker: str) -> ReminderJob:
