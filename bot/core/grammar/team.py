@@ -42,7 +42,7 @@ Team commands (admins):
   /qwen alert add free-tier MODEL below 20% · /qwen alert add coding-plan 5h above 80%
   /qwen alert add payg daily|monthly above 25 · /qwen alert list · /qwen alert remove ID
   DM the bot: link NAME · relink NAME · unlink NAME · accounts"""
-# the compact form in `/qwen help` (every example parses: tests/unit/test_digest_grammar.py)
+# the compact form in `/qwen help` (every example parses: tests/unit/test_grammar_team.py)
 TEAM_HELP = """\
 Team (admins): digest subscribe|list|unsubscribe|preview    alert add|list|remove
   DM the bot: link NAME · relink NAME · unlink NAME · accounts
