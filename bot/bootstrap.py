@@ -62,6 +62,7 @@ class Services:
     usage: UsageService
 
     def close(self) -> None:
+        self.usage.close()  # its pool's threads are not daemons: left open they outlive the caller
         self.http.close()
         self.engine.dispose()
 

@@ -7,7 +7,10 @@ PostgreSQL-parametrized tests fail instead of skipping.
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,6 +27,7 @@ from bot.base.config import Secret, Settings
 from bot.storage.crypto import Crypto
 from bot.storage.db import make_engine, normalise_url
 from bot.storage.migrate import upgrade
+from tests.leaks import LeakCheck
 
 POSTGRES_ENV = "QWEN_BOT_TEST_POSTGRES_URL"
 T0 = datetime(2026, 4, 10, 12, 0, tzinfo=UTC)
@@ -121,8 +125,10 @@ def make_settings(tmp_path: Path, key: str):  # type: ignore[no-untyped-def]
 
 
 CHROMIUM = os.environ.get("QWEN_BOT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Playwright adds --headless itself; a second one (as this list once had) is not needed.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -147,9 +153,53 @@ def browser(_playwright: Any) -> Iterator[object]:
     launched.close()
 
 
+# A browser test runs in a child pytest of its own (pytest-isolated): a stuck Playwright call ends that child,
+# not the run. Inside the child, faulthandler writes every thread's stack to stderr and exits at the test's
+# deadline (Playwright waits in its own event loop, which pytest-timeout's signal cannot interrupt); the
+# parent shows that stderr in the failure, and its own deadline is the backstop.
+BROWSER_TEST_TIMEOUT_S = int(os.environ.get("QWEN_BOT_BROWSER_TIMEOUT", "240"))
+BROWSER_CHILD_DEADLINE_S = BROWSER_TEST_TIMEOUT_S + 90
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-isolated groups the items
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Playwright waits in its own event loop, where the default (signal) timeout cannot interrupt it; the
-    # thread method dumps every stack and ends the run instead of letting CI stall.
     for item in items:
         if item.get_closest_marker("browser") is not None:
-            item.add_marker(pytest.mark.timeout(240, method="thread"))
+            item.add_marker(pytest.mark.isolated(timeout=BROWSER_CHILD_DEADLINE_S))
+
+
+@pytest.fixture(autouse=True)
+def _browser_deadline(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    faulthandler.dump_traceback_later(BROWSER_TEST_TIMEOUT_S, exit=True, file=sys.__stderr__)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(LeakCheck(), "leak-check")
+
+
+def pytest_report_header() -> str:
+    """The browser pair in use: Playwright is built for one Chromium revision; we drive Debian's."""
+    import json
+    from importlib.metadata import version
+
+    import playwright
+
+    browsers = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+    try:
+        built_for = next(b["browserVersion"] for b in json.loads(browsers.read_text())["browsers"]
+                         if b["name"] == "chromium")
+    except (OSError, ValueError, StopIteration):
+        built_for = "unknown"
+    try:
+        out = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout
+        driving = " ".join(out.split()[:2]) or CHROMIUM
+    except (OSError, subprocess.SubprocessError):
+        driving = f"no Chromium at {CHROMIUM}"
+    return f"browser pair: playwright {version('playwright')} (for Chromium {built_for}); driving {driving}"

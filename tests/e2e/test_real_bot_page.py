@@ -58,7 +58,7 @@ def action(page: Any, action_id: str) -> Any:
 def login(page: Any, name: str) -> None:
     run(page, "/qwen login")
     link = action(page, "qwen_open_verification")
-    expect(link).to_be_visible(timeout=15_000)
+    expect(link).to_be_visible()
     button = page.locator('[data-action-id="qwen_open_verification"]')
     holder = page.get_by_test_id("message").filter(has=button)
     expect(holder.last).to_have_attribute("data-ephemeral", "true")
@@ -71,7 +71,7 @@ def login(page: Any, name: str) -> None:
     approval.get_by_role("button", name="Approve").click()
     approval.close()
     done = page.locator("[data-testid=message][data-ephemeral=true]").filter(has_text="Logged in")
-    expect(done).to_have_count(1, timeout=20_000)
+    expect(done).to_have_count(1)
     shot(page, f"real-{name}-logged-in")
 
 
@@ -81,20 +81,20 @@ def test_member_logs_in_asks_breaks_down_and_shares(real: tuple[FakeSlack, Any],
     login(page, "member")
     run(page, "/qwen usage last-month")
     result = page.get_by_test_id("message").filter(has=page.get_by_test_id("block-divider")).last
-    expect(result).to_contain_text("Analysis", timeout=20_000)
+    expect(result).to_contain_text("Analysis")
     expect(result).to_have_attribute("data-ephemeral", "true")
     expect(result.get_by_test_id("block-context")).to_be_visible()
     shot(page, "real-usage-last-month")
     run(page, "/qwen usage breakdown")
     picker = action(page, "qwen_pick_model")
-    expect(picker).to_be_visible(timeout=20_000)
+    expect(picker).to_be_visible()
     model = picker.locator("option:not([disabled])").first.get_attribute("value")
     picker.select_option(model)
-    expect(page.get_by_test_id("message").filter(has_text=model).last).to_be_visible(timeout=20_000)
+    expect(page.get_by_test_id("message").filter(has_text=model).last).to_be_visible()
     shot(page, "real-breakdown")
     action(page, "qwen_share").click()
     shared = page.locator("[data-testid=message][data-ephemeral=false]")
-    expect(shared.first).to_be_visible(timeout=20_000)
+    expect(shared.first).to_be_visible()
     shot(page, "real-shared")
     page.get_by_test_id("user-picker").select_option("U_ADMIN")  # someone else sees the shared copy
     expect(page.locator("[data-testid=message][data-ephemeral=false]").first).to_be_visible()
@@ -105,12 +105,12 @@ def test_admin_links_a_team_account_and_previews_a_digest(real: tuple[FakeSlack,
     page.goto(slack.url + "?user=U_ADMIN&view=dm")
     run(page, "link prod")
     linking = page.get_by_test_id("message").filter(has_text="Linking team account")
-    expect(linking).to_be_visible(timeout=15_000)
+    expect(linking).to_be_visible()
     sim.approve()
-    expect(page.get_by_test_id("message").filter(has_text="is linked")).to_be_visible(timeout=20_000)
+    expect(page.get_by_test_id("message").filter(has_text="is linked")).to_be_visible()
     page.get_by_test_id("channel-general").click()
     run(page, "/qwen digest preview weekly prod")
     preview = page.locator("[data-testid=message][data-ephemeral=true]").filter(
         has=page.get_by_test_id("block-header")).last
-    expect(preview).to_be_visible(timeout=20_000)
+    expect(preview).to_be_visible()
     shot(page, "real-digest-preview")

@@ -9,7 +9,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import shot
 from tests.e2e.test_real_bot_page import login, run
+from tests.fakes.waits import WAIT_S, eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,18 +40,18 @@ def served(tmp_path: Path) -> Iterator[str]:
         [sys.executable, "-m", "bot", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
-        deadline = time.monotonic() + 30
-        while "Local Slack workspace:" not in (tmp_path / "serve.log").read_text():
+        def started() -> bool:
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
+            return "Local Slack workspace:" in (tmp_path / "serve.log").read_text()
+
+        eventually(started, interval=0.2)
         text = (tmp_path / "serve.log").read_text()
         assert "QwenCloud simulator: http://127.0.0.1:" in text
         assert "Traceback" not in text
         yield f"http://127.0.0.1:{port}/"
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        proc.wait(timeout=WAIT_S)
         log.close()
     assert proc.returncode == 0
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
@@ -63,7 +63,7 @@ def test_run_command_shows_the_real_product(served: str, page: Any, tmp_path: Pa
     login(page, "serve")
     run(page, "/qwen usage last-month")
     result = page.get_by_test_id("message").filter(has=page.get_by_test_id("block-divider")).last
-    expect(result).to_contain_text("Analysis", timeout=30_000)
+    expect(result).to_contain_text("Analysis")
     expect(result).to_have_attribute("data-ephemeral", "true")
     shot(page, "serve-usage-last-month")
     # The credential is stored, but the simulator's access token (prefix qc_at_) is not in the file in clear;

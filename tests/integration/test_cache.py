@@ -42,8 +42,21 @@ def client(sim: SimulatorHandle) -> Iterator[QwenCloudClient]:
     http.close()
 
 
+OPENED: list[UsageService] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_services() -> Iterator[None]:
+    """Each service owns a thread pool: closed after the test, so its threads do not outlive it."""
+    yield
+    while OPENED:
+        OPENED.pop().close()
+
+
 def service(client: QwenCloudClient, cache: DbCache, clock: FixedClock) -> UsageService:
-    return UsageService(client=client, clock=clock, cache=cache)
+    svc = UsageService(client=client, clock=clock, cache=cache)
+    OPENED.append(svc)
+    return svc
 
 
 def calls(sim: SimulatorHandle) -> int:

@@ -126,7 +126,7 @@ def test_worker_killed_while_posting_is_settled_from_history_never_reposted(env:
     env.wait_state("sending")
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
-    env.slack.wait_for(lambda: env.digests() or None, timeout=10)  # Slack got it before the kill
+    env.slack.wait_for(lambda: env.digests() or None)  # Slack got it before the kill
     for later in (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=2)):
         env.run(NOW + later)
     assert len(env.digests()) == 1

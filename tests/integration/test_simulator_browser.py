@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from bot.devtools.simulator import SimulatorHandle, start_simulator
+from tests.fakes.waits import WAIT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +40,14 @@ def test_buttons_decide_the_login(
 ) -> None:
     token, url = start_flow(sim)
     page = browser.new_page()
+    page.set_default_timeout(WAIT_MS)
     try:
         page.goto(url)
-        assert page.title() == "QwenCloud simulator: Authorize QwenCloud CLI"
+        expect(page).to_have_title("QwenCloud simulator: Authorize QwenCloud CLI", timeout=WAIT_MS)
         page.get_by_role("button", name=button).click()
-        assert words in page.locator("#result").inner_text()
+        expect(page.locator("#result")).to_contain_text(words, timeout=WAIT_MS)
         page.goto(url)  # answered codes cannot be answered again
-        assert "Already answered" in page.title()
+        expect(page).to_have_title(re.compile("Already answered"), timeout=WAIT_MS)
     finally:
         page.close()
     assert poll(sim, token) == status

@@ -5,7 +5,6 @@ that becomes docs/reliability.md."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from bot.devtools.localslack import FakeSlack, Message
 from bot.devtools.simulator.server import SimulatorHandle
 from bot.team.model import Team
 from tests.fakes.stack import local_world, served
+from tests.fakes.waits import WAIT_S
 from tests.reliability.report import Report, Row
 
 SIGNING_SECRET = "reliability-signing-secret"
@@ -70,10 +70,12 @@ class DatabaseSwitch:
 
     def __init__(self, engine: Engine) -> None:
         self.down = threading.Event()
+        self.refused = 0  # statements refused so far (a test waits on this to know the outage was felt)
         event.listen(engine, "before_cursor_execute", self._check)
 
     def _check(self, *args: Any, **kwargs: Any) -> None:
         if self.down.is_set():
+            self.refused += 1
             raise OperationalError("SELECT 1", {}, ConnectionRefusedError("database unavailable (test)"))
 
     @contextmanager
@@ -105,7 +107,7 @@ class Stack:
         self,
         user: str,
         predicate: Callable[[Message], bool],
-        timeout: float = 10.0,
+        timeout: float = WAIT_S,
         *,
         exclude: set[str] | None = None,
     ) -> Message:
@@ -119,18 +121,6 @@ class Stack:
             return None
 
         return self.slack.wait_for(found, timeout=timeout)
-
-
-def eventually(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.05) -> Any:
-    """Poll `predicate` until it returns something truthy (conditions outside the Slack workspace)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"condition not met within {timeout}s")
-        time.sleep(interval)
 
 
 def has_text(needle: str) -> Callable[[Message], bool]:

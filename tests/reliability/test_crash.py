@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +28,8 @@ from bot.storage.pending import NotifyTarget
 from bot.storage.team import digest_run
 from tests.fakes.env import bot_process_env
 from tests.fakes.slack import static_team
-from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET, eventually
+from tests.fakes.waits import WAIT_S, eventually, quiet_period
+from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET
 
 pytestmark = pytest.mark.slow
 
@@ -63,14 +63,14 @@ class World:
     @staticmethod
     def kill9(proc: subprocess.Popen[bytes]) -> None:
         os.kill(proc.pid, signal.SIGKILL)
-        assert proc.wait(timeout=10) == -signal.SIGKILL
+        assert proc.wait(timeout=WAIT_S) == -signal.SIGKILL
 
     def stop_all(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 try:
-                    proc.wait(timeout=10)
+                    proc.wait(timeout=WAIT_S)
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
@@ -112,6 +112,10 @@ def world(make_settings: Callable[..., Settings], tmp_path: Path, key: str) -> I
         sim.stop()
 
 
+def in_flight(sim: SimulatorHandle) -> int:
+    return int(sim.snapshot()["in_flight"])
+
+
 def polls(sim: SimulatorHandle) -> int:
     return sum(int(c["polls"]) for c in sim.snapshot()["device_codes"])
 
@@ -132,8 +136,8 @@ def test_sigkill_mid_device_poll_then_restart_completes_the_login(
     world.services.login.start(owner, notify=NotifyTarget(channel=GENERAL, dm=MEMBER))
     world.sim.control(latency_ms=3000)
     first = world.worker(MONDAY + timedelta(seconds=2))
-    eventually(lambda: _lease_owner(world), timeout=20)  # claimed: its poll now waits on the simulator
-    time.sleep(0.5)
+    eventually(lambda: _lease_owner(world))  # claimed
+    eventually(lambda: in_flight(world.sim))  # its poll has reached the simulator and waits there
     world.kill9(first)
     assert _lease_owner(world) is not None and polls(world.sim) == 0  # killed mid-request, lease held
     assert world.services.credentials.get(owner) is None
@@ -141,9 +145,9 @@ def test_sigkill_mid_device_poll_then_restart_completes_the_login(
     world.sim.approve()
     # restart after the 120 s lease the dead worker held has run out
     world.worker(MONDAY + timedelta(minutes=3))
-    eventually(lambda: world.services.credentials.get(owner), timeout=20)
-    eventually(lambda: [m for m in world.slack.dms(MEMBER) if "Logged in to QwenCloud" in m.text], timeout=10)
-    time.sleep(1.0)  # further passes must not announce it again
+    eventually(lambda: world.services.credentials.get(owner))
+    eventually(lambda: [m for m in world.slack.dms(MEMBER) if "Logged in to QwenCloud" in m.text])
+    quiet_period(1.0)  # further passes must not announce it again
     assert len([m for m in world.slack.dms(MEMBER) if "Logged in to QwenCloud" in m.text]) == 1
     later = MONDAY + timedelta(minutes=3)
     assert world.services.pending_logins.get_active_for_owner(owner, now=later) is None
@@ -186,8 +190,8 @@ def test_sigkill_mid_digest_run_then_restart_posts_exactly_once(
     )
     world.sim.control(latency_ms=4000)
     first = world.worker(MONDAY)
-    eventually(lambda: _runs(world), timeout=20)
-    time.sleep(0.5)
+    eventually(lambda: _runs(world))
+    eventually(lambda: in_flight(world.sim))  # the claimed run's usage fetch waits on the simulator
     world.kill9(first)
     [row] = _runs(world)
     assert row["state"] == "claimed" and world.slack.messages(GENERAL) == []
@@ -195,8 +199,8 @@ def test_sigkill_mid_digest_run_then_restart_posts_exactly_once(
     later = MONDAY + timedelta(minutes=6)  # past the 5-minute delivery lease
     world.worker(later)
     world.worker(later)  # two workers racing for the same run
-    eventually(lambda: world.slack.messages(GENERAL), timeout=30)
-    time.sleep(2.0)
+    eventually(lambda: world.slack.messages(GENERAL))
+    quiet_period(2.0)  # both racing workers keep passing: still one post
     posted = world.slack.messages(GENERAL)
     assert len(posted) == 1 and "Weekly QwenCloud spend" in posted[0].text
     [row] = _runs(world)

@@ -4,7 +4,6 @@ the fault clears). Each case writes its row of docs/reliability.md."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +16,8 @@ from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.messages import LOGIN_ACTION
 from bot.storage.owner import Owner
-from tests.reliability.conftest import NOW, UPSTREAM_TIMEOUT, Stack, eventually, has_text
+from tests.fakes.waits import WAIT_S, eventually, quiet_period
+from tests.reliability.conftest import NOW, UPSTREAM_TIMEOUT, Stack, has_text
 
 USAGE = "usage last-month"
 ANSWER = "*Analysis*"
@@ -34,7 +34,7 @@ def link(stack: Stack, *, expires_in: timedelta = timedelta(hours=12)) -> str:
     return token
 
 
-def ask(stack: Stack, text: str, expect: str, *, timeout: float = 15.0) -> Message:
+def ask(stack: Stack, text: str, expect: str, *, timeout: float = WAIT_S) -> Message:
     """Send `/qwen text`; the ack is fast; wait for the private answer containing `expect`."""
     before = stack.seen(MEMBER)
     reply = stack.slack.slash(MEMBER, GENERAL, text)
@@ -126,7 +126,7 @@ def test_upstream_faults(stack: Stack, record: Callable[..., None], case: Upstre
     counter = get_metrics().commands.labels(command="usage", outcome=case.outcome)
     before = counter._value.get()
     stack.sim.control(**case.knobs)
-    message = ask(stack, USAGE, case.expect, timeout=20.0)
+    message = ask(stack, USAGE, case.expect)
     assert counter._value.get() == before + 1  # /metrics counts the command by its outcome
     assert case.next_step in message.text
     assert not has_login_button(message)  # not an auth problem: no Login offered
@@ -232,9 +232,9 @@ def test_device_slow_down(stack: Stack, record: Callable[..., None]) -> None:
         current = stack.services.pending_logins.get(row.id)
         return current is not None and current.interval >= row.interval + 5
 
-    eventually(slowed, timeout=30.0)
+    eventually(slowed)
     stack.sim.approve()
-    stack.wait_ephemeral(MEMBER, has_text("Logged in to QwenCloud"), timeout=30.0)
+    stack.wait_ephemeral(MEMBER, has_text("Logged in to QwenCloud"))
     assert stack.services.credentials.get(owner(stack)) is not None
 
 
@@ -250,13 +250,13 @@ def test_device_denied(stack: Stack, record: Callable[..., None]) -> None:
     )
     start_login(stack)
     stack.sim.deny()
-    message = stack.wait_ephemeral(MEMBER, has_text("was denied"), timeout=15.0)
+    message = stack.wait_ephemeral(MEMBER, has_text("was denied"))
     assert has_login_button(message) or "/qwen login" in message.text
     assert stack.services.credentials.get(owner(stack)) is None
     assert stack.services.pending_logins.get_active_for_owner(owner(stack), now=stack.clock.now()) is None
     start_login(stack)
     stack.sim.approve()
-    stack.wait_ephemeral(MEMBER, has_text("Logged in to QwenCloud"), timeout=15.0)
+    stack.wait_ephemeral(MEMBER, has_text("Logged in to QwenCloud"))
 
 
 def test_device_expired(stack: Stack, record: Callable[..., None]) -> None:
@@ -271,12 +271,12 @@ def test_device_expired(stack: Stack, record: Callable[..., None]) -> None:
     )
     start_login(stack)
     stack.sim.control(expire_all_codes=True)
-    message = stack.wait_ephemeral(MEMBER, has_text("expired before it was approved"), timeout=15.0)
+    message = stack.wait_ephemeral(MEMBER, has_text("expired before it was approved"))
     assert has_login_button(message) or "/qwen login" in message.text
     stack.sim.control(expire_all_codes=False)
     start_login(stack)
     stack.sim.approve()
-    stack.wait_ephemeral(MEMBER, has_text("Logged in to QwenCloud"), timeout=15.0)
+    stack.wait_ephemeral(MEMBER, has_text("Logged in to QwenCloud"))
 
 
 # -- database --------------------------------------------------------------------------------------------
@@ -312,8 +312,9 @@ def test_database_unavailable_while_a_login_is_pending(stack: Stack, record: Cal
     start_login(stack)
     with stack.db.outage():
         stack.sim.approve()
-        time.sleep(2.0)  # the worker's passes fail meanwhile
-    stack.wait_ephemeral(MEMBER, has_text("Logged in to QwenCloud"), timeout=20.0)
+        refused = stack.db.refused
+        eventually(lambda: stack.db.refused >= refused + 3)  # several worker passes fail meanwhile
+    stack.wait_ephemeral(MEMBER, has_text("Logged in to QwenCloud"))
     assert stack.services.credentials.get(owner(stack)) is not None
 
 
@@ -402,8 +403,8 @@ def test_slack_fault_on_the_digest_post(stack: Stack, record: Callable[..., None
     else:
         stack.slack.faults.server_error("chat.postMessage", status=status, channel=GENERAL, times=1)
     _subscribe_due_digest(stack)
-    eventually(lambda: stack.slack.messages(GENERAL), timeout=12.0)
-    time.sleep(2.0)  # more worker passes: nothing else may be posted
+    eventually(lambda: stack.slack.messages(GENERAL))
+    quiet_period(2.0)  # more worker passes: nothing else may be posted
     posted = [m for m in stack.slack.messages(GENERAL) if "Weekly QwenCloud spend" in m.text]
     assert len(posted) == 1
 
@@ -423,8 +424,8 @@ def test_slack_answer_lost_after_the_digest_was_posted(stack: Stack, record: Cal
     faults = stack.slack.faults
     faults.server_error("chat.postMessage", status=503, channel=GENERAL, times=1, after_effect=True)
     _subscribe_due_digest(stack)
-    eventually(lambda: stack.slack.calls("conversations.history"), timeout=12.0)
-    time.sleep(2.0)  # more worker passes: nothing else may be posted
+    eventually(lambda: stack.slack.calls("conversations.history"))
+    quiet_period(2.0)  # more worker passes: nothing else may be posted
     posted = [m for m in stack.slack.messages(GENERAL) if "Weekly QwenCloud spend" in m.text]
     assert len(posted) == 1
     runs = stack.team.runs

@@ -36,7 +36,8 @@ from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
 from tests.fakes.env import bot_process_env
 from tests.fakes.slack import static_team
-from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET, eventually
+from tests.fakes.waits import eventually, quiet_period
+from tests.reliability.conftest import BOT_TOKEN, SIGNING_SECRET
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -68,6 +69,10 @@ class PollLog:
             with self.lock:
                 self.inflight[token] -= 1
                 self.spans[token].append((started, time.monotonic()))
+
+    def polls_per_flow(self) -> list[int]:
+        with self.lock:
+            return [len(spans) for spans in self.spans.values()]
 
     def gaps(self) -> list[float]:
         out: list[float] = []
@@ -215,13 +220,13 @@ def test_two_web_two_workers_on_postgres(
             return [c for c in slack.calls("response_url") if "*Analysis*" in repr(c.params)]
 
         eventually(lambda: len(answers()) >= COMMANDS, timeout=120)
-        eventually(lambda: sum(1 for _ in sim.state.codes) >= LOGINS, timeout=60)
-        eventually(lambda: len(poll_log.spans) >= LOGINS, timeout=60)  # every flow polled once...
-        time.sleep(DEVICE_INTERVAL * 2.5)  # ...and a few more rounds by both workers before approval
+        eventually(lambda: sum(1 for _ in sim.state.codes) >= LOGINS)
+        eventually(lambda: len(poll_log.spans) >= LOGINS)  # every flow polled once...
+        eventually(lambda: min(poll_log.polls_per_flow()) >= 3)  # ...and a few more rounds before approval
         sim.approve()
         eventually(lambda: all(services.credentials.get(Owner(team, u)) for u in logins), timeout=90)
         eventually(lambda: len(slack.messages(GENERAL)) >= ACCOUNTS, timeout=90)
-        time.sleep(2.0)  # more worker passes: nothing may be posted or announced twice
+        quiet_period(2.0)  # more worker passes: nothing may be posted or announced twice
 
         calls = slack.calls("response_url")
         texts = [repr(c.params) for c in calls]

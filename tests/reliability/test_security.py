@@ -15,7 +15,8 @@ from sqlalchemy import select, update
 from bot.devtools.localslack import ADMIN, GENERAL, MEMBER
 from bot.storage.db import credential
 from bot.storage.owner import Owner
-from tests.reliability.conftest import SIGNING_SECRET, Stack, eventually, has_text
+from tests.fakes.waits import eventually, quiet_period
+from tests.reliability.conftest import SIGNING_SECRET, Stack, has_text
 from tests.reliability.test_fault_matrix import ANSWER, ask, link, owner
 
 
@@ -27,7 +28,7 @@ def _slash_form(stack: Stack, text: str, *, user: str = MEMBER, team_id: str | N
 
 
 def _nothing_happened(stack: Stack, before_calls: int) -> None:
-    time.sleep(0.5)
+    quiet_period(0.5)
     assert len(stack.sim.state.calls) == before_calls
     assert stack.services.pending_logins.get_active_for_owner(owner(stack), now=stack.clock.now()) is None
     assert not [c for c in stack.slack.calls("response_url")]

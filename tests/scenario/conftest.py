@@ -17,6 +17,7 @@ from bot.devtools.localslack import FakeSlack, Message
 from bot.devtools.simulator.server import SimulatorHandle
 from bot.team.model import Team
 from tests.fakes.stack import local_world, served
+from tests.fakes.waits import WAIT_S
 
 SIGNING_SECRET = "scenario-signing-secret"
 BOT_TOKEN = "xoxb-scenario-bot-token"
@@ -36,7 +37,7 @@ class Stack:
         return self.bot.bot.team  # the served bot's team features
 
     def wait_ephemeral(
-        self, user: str, predicate: Callable[[Message], bool], timeout: float = 8.0
+        self, user: str, predicate: Callable[[Message], bool], timeout: float = WAIT_S
     ) -> Message:
         def found() -> Message | None:
             for message in reversed(self.slack.ephemerals(user)):

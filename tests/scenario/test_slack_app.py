@@ -16,6 +16,7 @@ from bot.render import messages as render
 from bot.render import text as text_out
 from bot.render.usage import money
 from bot.storage.owner import Owner
+from tests.fakes.waits import quiet_period
 from tests.scenario.conftest import NOW, Stack, has_text
 
 MARCH = DateRange(date(2026, 3, 1), date(2026, 3, 31))
@@ -122,7 +123,7 @@ def test_ack_within_3s_while_qwencloud_is_slow(stack: Stack) -> None:
     stack.sim.control(latency_ms=1500)
     reply = stack.slack.slash(MEMBER, GENERAL, "payg last 7 days")
     assert reply.status == 200 and reply.elapsed < 3.0 and "Working" in reply.body
-    msg = stack.wait_ephemeral(MEMBER, has_text("*Analysis*"), timeout=30)
+    msg = stack.wait_ephemeral(MEMBER, has_text("*Analysis*"))
     assert "Pay-as-you-go" in msg.text
 
 
@@ -229,7 +230,7 @@ def test_help_and_version_answer_in_the_ack_without_calling_slack(stack: Stack) 
     help_body = stack.slack.slash(MEMBER, GENERAL, "help").body
     assert "Usage: /qwen" in help_body and "digest subscribe|list|unsubscribe|preview" in help_body
     assert "qwen-usage-bot" in stack.slack.slash(MEMBER, GENERAL, "version").body
-    time.sleep(0.3)
+    quiet_period(0.3)
     assert [c.method for c in stack.slack.calls()] == []
 
 

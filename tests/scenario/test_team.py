@@ -19,7 +19,7 @@ def link_prod(stack: Stack) -> None:
     assert stack.slack.dm(ADMIN, "link prod").status == 200
     stack.slack.wait_for(lambda: _bot_dms(stack, ADMIN, "Linking team account *prod*"))
     stack.sim.approve()
-    stack.slack.wait_for(lambda: _bot_dms(stack, ADMIN, "Team account *prod* is linked"), timeout=15)
+    stack.slack.wait_for(lambda: _bot_dms(stack, ADMIN, "Team account *prod* is linked"))
 
 
 def test_admin_links_by_dm_and_non_admin_is_refused(stack: Stack) -> None:
@@ -62,7 +62,7 @@ def test_preview_is_only_for_the_caller(stack: Stack) -> None:
     link_prod(stack)
     before = len(stack.slack.messages(GENERAL))
     stack.slack.slash(ADMIN, GENERAL, "digest preview")
-    msg = stack.wait_ephemeral(ADMIN, lambda m: "Weekly QwenCloud spend · prod" in m.text, timeout=15)
+    msg = stack.wait_ephemeral(ADMIN, lambda m: "Weekly QwenCloud spend · prod" in m.text)
     assert msg.ephemeral_for == ADMIN
     assert len(stack.slack.messages(GENERAL)) == before
 
@@ -75,7 +75,7 @@ def test_alert_posts_once_per_crossing(stack: Stack) -> None:
     def alerts() -> list[Message]:
         return [m for m in stack.slack.messages(GENERAL) if "Alert #1 · prod" in m.text]
 
-    stack.slack.wait_for(alerts, timeout=15)  # the app's own worker checks new rules at once
+    stack.slack.wait_for(alerts)  # the app's own worker checks new rules at once
     for minutes in (6, 12, 30):
         stack.bot.bot.worker(worker_id="w2").run_once(NOW + timedelta(minutes=minutes))
     assert len(alerts()) == 1
@@ -105,9 +105,9 @@ def test_app_home_login_refresh_logout_and_link_button(stack: Stack) -> None:
     stack.slack.click_home(MEMBER, "qwen_home_login")
     stack.slack.wait_for(lambda: "Open QwenCloud to approve this login" in home_text())
     stack.sim.approve()
-    stack.slack.wait_for(lambda: [m for m in stack.slack.dms(MEMBER) if "Logged in" in m.text], timeout=15)
+    stack.slack.wait_for(lambda: [m for m in stack.slack.dms(MEMBER) if "Logged in" in m.text])
     stack.slack.click_home(MEMBER, "qwen_home_refresh")
-    stack.slack.wait_for(lambda: "Linked as" in home_text() and "This month" in home_text(), timeout=15)
+    stack.slack.wait_for(lambda: "Linked as" in home_text() and "This month" in home_text())
     stack.slack.click_home(MEMBER, "qwen_home_logout")
     stack.slack.wait_for(lambda: "Not linked" in home_text())
     assert stack.services.credentials.get(Owner(stack.slack.ws.team_id, MEMBER)) is None

@@ -34,8 +34,11 @@ def replay(name: str) -> Any:
         http=httpx.Client(), api_endpoint=API, auth_endpoint=API, model_map_url=f"{API}/cdn/model-mapping"
     )
     service = UsageService(client=client, clock=FixedClock(NOW), max_workers=1)
-    with player.use_cassette(f"{name}.yaml"):
-        return run_query(service, "replayed-token", query)
+    try:
+        with player.use_cassette(f"{name}.yaml"):
+            return run_query(service, "replayed-token", query)
+    finally:
+        service.close()
 
 
 def render(name: str, result: Any) -> str:

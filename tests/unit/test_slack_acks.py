@@ -8,6 +8,7 @@ import time
 import pytest
 
 from bot.slack.acks import AckFirstExecutor
+from tests.fakes.waits import WAIT_S, quiet_period
 
 var: contextvars.ContextVar[str] = contextvars.ContextVar("test_acks_var", default="none")
 
@@ -17,11 +18,11 @@ def test_task_waits_while_a_request_is_being_acked() -> None:
     try:
         pool.begin()
         future = pool.submit(time.monotonic)
-        time.sleep(0.1)
+        quiet_period(0.1)
         assert not future.done()
         ended = time.monotonic()
         pool.end()
-        assert future.result(timeout=2) >= ended + 0.01
+        assert future.result(timeout=WAIT_S) >= ended + 0.01
     finally:
         pool.shutdown()
 
@@ -31,7 +32,7 @@ def test_max_wait_bounds_the_delay_even_when_acks_never_stop() -> None:
     try:
         pool.begin()
         started = time.monotonic()
-        assert pool.submit(lambda: 42).result(timeout=2) == 42
+        assert pool.submit(lambda: 42).result(timeout=WAIT_S) == 42
         assert 0.09 <= time.monotonic() - started < 1.0
     finally:
         pool.end()
@@ -43,7 +44,7 @@ def test_context_and_exceptions_are_carried() -> None:
     try:
         token = var.set("request-1")
         try:
-            assert pool.submit(var.get).result(timeout=2) == "request-1"
+            assert pool.submit(var.get).result(timeout=WAIT_S) == "request-1"
         finally:
             var.reset(token)
 
@@ -51,7 +52,7 @@ def test_context_and_exceptions_are_carried() -> None:
             raise ValueError("x")
 
         with pytest.raises(ValueError):
-            pool.submit(boom).result(timeout=2)
+            pool.submit(boom).result(timeout=WAIT_S)
     finally:
         pool.shutdown()
 
@@ -61,6 +62,6 @@ def test_shutdown_runs_held_tasks_and_refuses_new_ones() -> None:
     pool.begin()
     future = pool.submit(lambda: "ran")
     pool.shutdown(wait=True)
-    assert future.result(timeout=2) == "ran"
+    assert future.result(timeout=WAIT_S) == "ran"
     with pytest.raises(RuntimeError):
         pool.submit(lambda: None)

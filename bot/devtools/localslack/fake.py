@@ -180,7 +180,7 @@ class FakeSlack:
         with self.server.calls_lock:
             self.server.calls.clear()
 
-    def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
+    def wait_for(self, predicate: Callable[[], T], timeout: float = 60.0) -> T:
         return self.ws.wait_for(predicate, timeout)
 
     # ---- knobs -------------------------------------------------------------------------------------

@@ -192,7 +192,7 @@ class Workspace:
             self.version += 1
             self.changed.notify_all()
 
-    def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
+    def wait_for(self, predicate: Callable[[], T], timeout: float = 60.0) -> T:
         """Block until `predicate()` returns something truthy (and return it); TimeoutError otherwise."""
         deadline = time.monotonic() + timeout
         with self.lock:

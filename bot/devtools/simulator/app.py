@@ -54,6 +54,18 @@ class SimulatorApp:
         self.state = state
 
     def __call__(self, environ: Environ, start: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith("/_sim/"):
+            return self._route(environ, start)
+        # Counted so a test can wait until a call has arrived and is still being answered.
+        with self.state.lock:
+            self.state.in_flight += 1
+        try:
+            return self._route(environ, start)
+        finally:
+            with self.state.lock:
+                self.state.in_flight -= 1
+
+    def _route(self, environ: Environ, start: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
         path = environ.get("PATH_INFO", "")
         query = dict(parse_qsl(environ.get("QUERY_STRING", "")))

@@ -77,6 +77,7 @@ class SimState:
         self.codes: dict[str, DeviceCode] = {}
         self.tokens: dict[str, Token] = {}
         self.calls: list[dict[str, Any]] = []  # every data call (action, params, received_ms), for assertions
+        self.in_flight = 0  # requests received and not yet answered (control requests not counted)
         self.started = time.monotonic()
 
     def now(self) -> datetime:
@@ -171,6 +172,7 @@ class SimState:
                 ],
                 "tokens": len(self.tokens),
                 "calls": len(self.calls),
+                "in_flight": self.in_flight,
                 "started_monotonic": self.started,  # received_ms in /_sim/calls counts from here
             }
 
