@@ -290,7 +290,7 @@ def build_listeners(services: Services, team: Team) -> Listeners:
         router=CommandRouter(clock=s.clock, timezones=timezones, login=login, usage=usage, team=commands),
         login=login,
         usage=usage,
-        dm=DirectMessageHandler(team=commands, timezones=timezones),
+        dm=DirectMessageHandler(team=commands, timezones=timezones, usage=usage, clock=s.clock),
         home=HomeHandler(
             home=home,
             login=s.login,
