@@ -1,7 +1,7 @@
-"""Fuzzing plain questions (bot/core/grammar/words.py): generated English and Chinese phrasings, and arbitrary
-text. Whatever is typed, `understand` returns a Reading or raises UsageError/InvalidArgument; a period it reads
-never starts after today, and never ends after today unless it is the current calendar month named in full
-(a month by name is the whole month, as `--period YYYY-MM` is). Derandomized for CI stability."""
+"""Fuzzing plain questions (bot/core/grammar/words.py): generated English and Chinese phrasings, and
+arbitrary text. Whatever is typed, `understand` returns a Reading or raises UsageError/InvalidArgument; a
+period it reads never starts after today, and never ends after today unless it is the current calendar month
+named in full (a month by name is the whole month, as `--period YYYY-MM` is). Derandomized for CI."""
 
 from __future__ import annotations
 
@@ -29,13 +29,14 @@ EN = (
     "qwen-plus", "qwen maxx", "qwen3", "3rd", "9th", "31st", "29", "30", "0", "99", "2026", "2099", "1999",
     "0001", "2026-05-03", "2026-13-40", "2026-02-30", "2026-05", "12/2026", "three", "sixty", "a", "couple",
 )
-ZH = (
-    "花了多少", "账单", "费用", "按量付费", "免费额度", "还剩", "编码套餐", "用量", "上个月", "上月", "这个月",
-    "本月", "今年", "今年以来", "去年", "前年", "本季度", "上季度", "第二季度", "第五季度", "过去", "最近", "近",
-    "两周", "三十天", "六十天", "半年", "个月", "五月份", "十月", "十三月", "二月三十日", "5月3日", "到", "至",
-    "5月9日", "9号", "昨天", "前天", "今天", "上周", "本周", "按月", "按天", "按季度", "2026年", "2099年",
-    "从", "以来", "天前", "零", "十", "百", "一百", "qwen-max", "Q3",
+_ZH_WORDS = (
+    "花了多少 账单 费用 按量付费 免费额度 还剩 编码套餐 用量 上个月 上月 这个月 本月 "
+    "今年 今年以来 去年 前年 本季度 上季度 第二季度 第五季度 过去 最近 近 两周 "
+    "三十天 六十天 半年 个月 五月份 十月 十三月 二月三十日 5月3日 到 至 5月9日 "
+    "9号 昨天 前天 今天 上周 本周 按月 按天 按季度 2026年 2099年 从 "
+    "以来 天前 零 十 百 一百 qwen-max Q3 "
 )
+ZH = tuple(_ZH_WORDS.split())
 phrase = st.one_of(
     st.lists(st.sampled_from(EN), min_size=1, max_size=7).map(" ".join),
     st.lists(st.sampled_from(ZH), min_size=1, max_size=6).map("".join),
@@ -61,6 +62,7 @@ def test_plain_questions_never_crash_and_never_read_the_future(text: str, today:
         return
     rng = resolve(today=today, period=period.preset, days=period.days, from_=period.from_, to=period.to)
     assert rng.start <= rng.end and rng.start <= today, (text, rng)
-    whole_month = (rng.start.day == 1 and rng.end.day == calendar.monthrange(rng.end.year, rng.end.month)[1]
-                   and (rng.start.year, rng.start.month) == (today.year, today.month) == (rng.end.year, rng.end.month))
+    this_month = (today.year, today.month)
+    whole_month = (rng.start.day == 1 and rng.end.day == calendar.monthrange(*this_month)[1]
+                   and (rng.start.year, rng.start.month) == this_month == (rng.end.year, rng.end.month))
     assert rng.end <= today or whole_month, (text, rng)
