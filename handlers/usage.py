@@ -44,12 +44,15 @@ class UsageHandler:
         tz_name = self._timezones.name(client, asker)
         lang = lang_of(self._timezones.locale(client, asker))
         today = local_today(self._clock.now(), tz_name)
-        command = self.understand(text, asker, today).command
+        reading = self.understand(text, asker, today)
+        command = reading.command
         message = (
             self.answer(command, asker, tz_name, text)
             if share
             else self.figures(command, asker, tz_name, text)
         )
+        if not reading.plain:  # a command form's header already states its dates
+            return message
         return with_reading(message, describe(command, today=today, lang=lang), lang=lang)
 
     def answer(self, command: grammar.Command, asker: Asker, tz_name: str, text: str) -> Message:

@@ -34,10 +34,12 @@ def describe(command: grammar.Command, *, today: date, lang: Lang = "en") -> str
 
 
 def with_reading(message: Message, line: str | None, *, lang: Lang = "en") -> Message:
-    """The message with the reading first, as a context line."""
+    """The message with the reading as a context line under its header (first when it has none)."""
     if not line:
         return message
-    return Message(message.text, [context(f"{say(lang, 'read_as')}: {line}"), *message.blocks])
+    at = 1 if message.blocks and message.blocks[0].get("type") == "header" else 0
+    blocks = [*message.blocks[:at], context(f"{say(lang, 'read_as')}: {line}"), *message.blocks[at:]]
+    return Message(message.text, blocks)
 
 
 def _name(period: grammar.Period, rng: DateRange, lang: Lang) -> str:

@@ -82,17 +82,28 @@ def normalise(text: str) -> str:
 
 def understand(text: str, *, today: date, models_on_account: Sequence[str] | None = None) -> Reading:
     """The command forms as today; else the plain question; else a short UsageError with close commands."""
+    reason: str | None = None
     try:
         command = usage.parse(text, today=today)
         if "--" in text or not _in_future(command, today):
             return Reading(command, plain=False)
     except UsageError as form_error:
+        reason = str(form_error).split("\n", 1)[0]
         if text.strip().startswith("--") or _looks_like_command(text):
-            raise _short(text, str(form_error).split("\n", 1)[0]) from None
+            raise _short(text, reason) from None
     reading = read(text, today=today, models_on_account=models_on_account)
-    if reading is None:
-        raise _short(text, None)
+    if reading is None or (reason and _bare_command(text, reading)):
+        raise _short(text, reason if reading else None)
     return reading
+
+
+def _bare_command(text: str, reading: Reading) -> bool:
+    """"usage sometime soonish": a command word the command forms rejected, and nothing else read in the
+    words (no period, no model): the words after it were meant as a period, so say we could not read it."""
+    head = normalise(text).split(maxsplit=1)[:1]
+    period = getattr(reading.command, "period", None)
+    unread = period is None or period.is_default
+    return bool(head) and head[0] in ("usage", "summary", "payg") and unread and reading.model_written is None
 
 
 def _in_future(command: Command, today: date) -> bool:
