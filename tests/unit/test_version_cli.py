@@ -118,7 +118,8 @@ def test_an_unreachable_index_is_a_network_error_exit_3(
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "want"), [("0.1.0", "0.2.0", -1), ("1.4.1", "1.4.1", 0), ("2.0", "1.9.9", 1), ("v1.10.0", "1.9.0", 1)]
+    ("a", "b", "want"),
+    [("0.1.0", "0.2.0", -1), ("1.4.1", "1.4.1", 0), ("2.0", "1.9.9", 1), ("v1.10.0", "1.9.0", 1)],
 )
 def test_compare(a: str, b: str, want: int) -> None:
     assert compare(a, b) == want
