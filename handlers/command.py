@@ -18,6 +18,7 @@ from handlers.common import Asker, TimezoneResolver, asker_from, local_today, lo
 from handlers.login import LoginHandler
 from handlers.team import TeamCommandHandler
 from handlers.usage import UsageHandler
+from handlers.version import VersionHandler
 
 COMMAND = "/qwen"
 
@@ -31,8 +32,10 @@ class CommandRouter:
         login: LoginHandler,
         usage: UsageHandler,
         team: TeamCommandHandler | None = None,
+        version: VersionHandler | None = None,
     ) -> None:
         self._team = team
+        self._version = version
         self._clock = clock
         self._timezones = timezones
         self._login = login
@@ -42,6 +45,8 @@ class CommandRouter:
         """The answer that needs no I/O (help, version, a parse error), else None."""
         if self._team is not None and self._team.handles(body.get("text") or ""):
             return self._team.instant(body.get("text") or "")
+        if self._version is not None and self._version.handles(body.get("text") or ""):
+            return None  # admins only, and the index is asked: the lazy half answers
         try:
             command = words.understand(body.get("text") or "", today=self._clock.now().date()).command
         except UsageError as exc:
@@ -67,6 +72,8 @@ class CommandRouter:
             tz_name = self._timezones.name(client, asker)
             if self._team is not None and self._team.handles(text):
                 message = self._team.answer(text, asker, tz_name, client)
+            elif self._version is not None and self._version.handles(text):
+                message = self._version.answer(asker, client)
             else:
                 command = words.understand(text, today=local_today(self._clock.now(), tz_name)).command
                 message = self.answer(command, asker, tz_name, text, client)

@@ -6,14 +6,13 @@ hides the failure)."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from typing import Any
 
 from bot import USER_AGENT, __version__
 from bot.base.config import Settings
-from bot.base.errors import ConfigError, QwenBotError
+from bot.base.errors import QwenBotError
 from bot.cli.usage import fail, output_format
 
 HELP = "show the version; --check asks the package index for a newer one"
@@ -53,20 +52,10 @@ def text(current: str, latest: str, update_available: bool) -> str:
 def _check(settings: Settings) -> Any:
     import httpx
 
-    from bot.core.release import check
+    from bot.core.release import ReleaseCheck
 
-    url = settings.version_index_url or _pip_default_index()
     with httpx.Client(headers={"User-Agent": USER_AGENT}) as http:
-        return check(http, url, current=__version__)
-
-
-def _pip_default_index() -> str:
-    """The index pip installs from by default, asked of pip itself (no index host written here)."""
-    try:
-        index = importlib.import_module("pip._internal.models.index")
-        return f"{index.PyPI.simple_url.rstrip('/')}/qwen-usage-bot/"
-    except (ImportError, AttributeError) as exc:
-        raise ConfigError("No package index to ask: set QWEN_BOT_VERSION_INDEX_URL.") from exc
+        return ReleaseCheck(http=http, url=settings.version_index_url, current=__version__).check()
 
 
 def _dumps(value: dict[str, Any]) -> str:

@@ -5,13 +5,14 @@ a JSON API document (`info.version`) or a release (`tag_name`), as a mirror or r
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from bot.base.errors import NetworkError
+from bot.base.errors import ConfigError, NetworkError
 from bot.base.redact import redact_url
 
 PROJECT = "qwen-usage-bot"
@@ -24,6 +25,27 @@ class VersionCheck:
     current: str
     latest: str
     update_available: bool
+
+
+class ReleaseCheck:
+    """The version check as a service: bootstrap hands it the shared HTTP client and the index URL."""
+
+    def __init__(self, *, http: httpx.Client, url: str | None, current: str) -> None:
+        self._http = http
+        self._url = url
+        self._current = current
+
+    def check(self) -> VersionCheck:
+        return check(self._http, self._url or default_index(), current=self._current)
+
+
+def default_index() -> str:
+    """The project page on the index pip installs from by default, asked of pip itself."""
+    try:
+        index = importlib.import_module("pip._internal.models.index")
+        return f"{index.PyPI.simple_url.rstrip('/')}/{PROJECT}/"
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError("No package index to ask: set QWEN_BOT_VERSION_INDEX_URL.") from exc
 
 
 def check(http: httpx.Client, url: str, *, current: str, timeout: float = 5.0) -> VersionCheck:

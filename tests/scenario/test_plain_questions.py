@@ -5,13 +5,19 @@ a short reply naming the closest commands when the question cannot be read. Toda
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
+from bot import __version__
+from bot.base.clock import FixedClock
+from bot.base.config import Settings
 from bot.base.periods import DateRange
-from bot.devtools.localslack import GENERAL, MEMBER, Message
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, Message
 from bot.render.usage import money
 from bot.storage.owner import Owner
-from tests.scenario.conftest import Stack, has_text
+from tests.fakes.index import serve_index
+from tests.fakes.stack import local_world, served
+from tests.scenario.conftest import NOW, Stack, has_text
 
 MARCH = DateRange(date(2026, 3, 1), date(2026, 3, 31))
 ZH_USER = "U_ZH"
@@ -79,3 +85,25 @@ def test_unreadable_input_gets_the_closest_commands_not_the_help(stack: Stack) -
     reply = stack.slack.slash(MEMBER, GENERAL, "usage sometime soonish")
     assert reply.status == 200 and "Closest" in reply.body and "Traceback" not in reply.body
     assert "Usage: /qwen" not in reply.body and reply.body.count("/qwen ") == 3
+
+
+def test_version_check_is_for_admins_and_reads_the_index(
+    make_settings: Callable[..., Settings],
+) -> None:
+    newer = {"/simple/qwen-usage-bot/": (200, {"versions": [__version__, "99.0.0"]})}
+    clock = FixedClock(NOW, running=True)
+    with (
+        serve_index(newer) as index,
+        local_world(make_settings, bot_token="xoxb-version", signing_secret="version-secret", clock=clock,
+                    simulator={"now": NOW}, version_index_url=f"{index}/simple/qwen-usage-bot/") as world,
+        served(world),
+    ):
+        assert "qwen-usage-bot" in world.slack.slash(MEMBER, GENERAL, "version").body  # everyone, instantly
+        assert "Working" in world.slack.slash(MEMBER, GENERAL, "version --check").body
+        refused = world.slack.wait_for(
+            lambda: [m for m in world.slack.ephemerals(MEMBER) if "admins" in m.text]
+        )
+        assert refused[-1].text.startswith("Only workspace admins")
+        world.slack.slash(ADMIN, GENERAL, "version --check")
+        found = world.slack.wait_for(lambda: [m for m in world.slack.ephemerals(ADMIN) if "99.0.0" in m.text])
+        assert f"qwen-usage-bot {__version__}; 99.0.0 is available" == found[-1].text

@@ -5,15 +5,14 @@ index cannot be read."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from bot import __version__
 from bot.__main__ import main
 from bot.core.release import compare
+from tests.fakes.index import serve_index
 
 ANSWERS: dict[str, tuple[int, object]] = {
     "/simple/qwen-usage-bot/": (200, {"name": "qwen-usage-bot", "versions": ["0.0.9", __version__, "9.1.0",
@@ -26,31 +25,10 @@ ANSWERS: dict[str, tuple[int, object]] = {
 }
 
 
-class _Index(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        status, body = ANSWERS.get(self.path, (404, {}))
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/vnd.pypi.simple.v1+json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:  # quiet test output
-        pass
-
-
 @pytest.fixture
 def index() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Index)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_index(ANSWERS) as url:
+        yield url
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, *args: str
