@@ -17,6 +17,7 @@ from bot.render import messages as render
 from bot.render import usage as figures
 from bot.render.blocks import Message, actions, context
 from bot.render.catalog import lang_of
+from bot.render.localize import localize
 from bot.render.reading import describe, with_reading
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
 
@@ -51,6 +52,7 @@ class UsageHandler:
             if share
             else self.figures(command, asker, tz_name, text)
         )
+        message = localize(message, lang)
         if not reading.plain:  # a command form's header already states its dates
             return message
         return with_reading(message, describe(command, today=today, lang=lang), lang=lang)

@@ -67,7 +67,9 @@ def test_a_chinese_question_from_a_chinese_locale_reads_in_chinese(stack: Stack)
     _login(stack, ZH_USER)
     stack.slack.slash(ZH_USER, GENERAL, "三月花了多少")
     msg = stack.wait_ephemeral(ZH_USER, has_text("理解为"))
-    assert "理解为: 按量付费 · 2026年3月: 2026-03-01 → 2026-03-31" in _flat(msg)
+    flat = _flat(msg)
+    assert "理解为: 按量付费 · 2026年3月: 2026-03-01 → 2026-03-31" in flat
+    assert "按量付费 · 2026-03-01 → 2026-03-31" in flat and "*分析*" in flat and "Analysis" not in flat
     infos = [c for c in stack.slack.calls("users.info") if c.params.get("include_locale")]
     assert infos, "the locale is asked for with users.info include_locale"
 
