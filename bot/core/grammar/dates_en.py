@@ -43,11 +43,19 @@ def _end_rx(p: str) -> str:
     return (
         rf"(?:(?P<{p}iso>\d{{4}}-\d{{1,2}}-\d{{1,2}})"
         rf"|{_m(p + 'm1')}\s+{dom.format(p + 'd1')}{year.format(p + 'y1')}"
+        rf"|(?P<{p}um>\d{{1,2}})/(?P<{p}ud>\d{{1,2}})(?:/(?P<{p}uy>\d{{4}}))?"
         rf"|{dom.format(p + 'd2')}(?:\s+(?:of\s+)?{_m(p + 'm2')})?{year.format(p + 'y2')})"
     )
 
 
-_TO = r"\s*(?:to|until|till|through|thru|and|-|~|->|→)\s*"
+_MONTH_SPAN = re.compile(
+    r"\b(?:from|between)?\s*"
+    + _m("a")
+    + r"(?:\s+(?P<ay>\d{4}))?\s*(?:to|until|till|through|thru|and|-|~)\s*"
+    + _m("b")
+    + r"(?:\s+(?P<by>\d{4}))?\b"
+)
+_TO = r"\s*(?:to|until|till|through|thru|and|-|~|->|→|到|至)\s*"
 _RANGE = re.compile(
     r"\b(?P<lead>from|between|since)?\s*" + _end_rx("a") + r"(?:" + _TO + _end_rx("b") + r")?\b"
 )
@@ -58,6 +66,9 @@ def _end(m: re.Match[str], p: str) -> tuple[int | None, int | None, int] | None:
     if iso := m.group(p + "iso"):
         y, mo, d = (int(x) for x in iso.split("-"))
         return y, mo, d
+    if m.group(p + "um"):  # 3/15: month/day, as US English and Chinese write it
+        year = m.group(p + "uy")
+        return (int(year) if year else None), int(m.group(p + "um")), int(m.group(p + "ud"))
     for k in ("1", "2"):
         if m.group(f"{p}d{k}"):
             month = m.group(f"{p}m{k}")
@@ -101,6 +112,9 @@ _WORD_PERIODS: list[tuple[str, Callable[[date], Period]]] = [
         lambda t: Period(preset="week"),
     ),
     (r"(?:the\s+)?(?:last|previous|prior)\s+month", lambda t: Period(preset="last-month")),
+    (r"(?:the\s+)?past\s+month", lambda t: spans.rolling(1, "month", t)),
+    (r"(?:the\s+)?past\s+quarter", lambda t: spans.rolling(1, "quarter", t)),
+    (r"(?:the\s+)?past\s+(?:year|12\s+months)", lambda t: spans.rolling(1, "year", t)),
     (
         r"(?:this|current)\s+month(?:\s+so\s+far)?|month\s+to\s+date|mtd|so\s+far\s+this\s+month",
         lambda t: Period(preset="month"),
@@ -120,7 +134,7 @@ _WORDS = [(re.compile(r"\b(?:" + rx + r")\b"), fn) for rx, fn in _WORD_PERIODS]
 _ROLLING = re.compile(
     r"\b(?:(?:the\s+)?(?:last|past|previous|prior|trailing|recent)\s+)"
     + _NUM
-    + r"\s+(?P<u>day|week|month|year)s?\b"
+    + r"\s+(?P<u>day|week|month|quarter|year)s?\b"
     r"|\b" + _NUM.replace("<n>", "<n2>") + r"\s+(?P<u2>day|week|month|year)s?\s+(?P<ago>ago|back)?"
 )
 _QUARTER = re.compile(
@@ -132,6 +146,15 @@ _MONTH = re.compile(
     r"|\b(?P<iy>\d{4})-(?P<im>\d{2})\b|\b(?P<m2>\d{1,2})/(?P<y2>\d{4})\b"
 )
 _YEAR = re.compile(r"\b(?:in\s+|for\s+|during\s+)?(?P<y>(?:19|20|21)\d{2})\b")
+
+
+def _month_span(text: str, today: date) -> Found | None:
+    for m in _MONTH_SPAN.finditer(text):
+        ya, yb = m.group("ay"), m.group("by")
+        start = (int(ya) if ya else None, MONTHS[m.group("a")])
+        end = (int(yb) if yb else None, MONTHS[m.group("b")])
+        return Found(spans.month_range(start, end, today), m.start(), m.end())
+    return None
 
 
 def _rolling(text: str, today: date) -> Found | None:
@@ -215,6 +238,7 @@ def _words(text: str, today: date) -> Found | None:
 
 READERS: tuple[Callable[[str, date], Found | None], ...] = (
     _ranges,
+    _month_span,
     _rolling,
     _quarter,
     _month,

@@ -65,6 +65,12 @@ _RANGE = re.compile(
     + _YW.format("y2", "yw2")
     + _MD.format(m="m2", d="d2")
 )
+_MONTHS_SPAN = re.compile(
+    _YW.format("y1", "yw1")
+    + r"(?P<m1>\d{1,2})\s*月(?:份)?\s*(?:到|至|~|-|—|－|～)\s*"
+    + _YW.format("y2", "yw2")
+    + r"(?P<m2>\d{1,2})\s*月(?:份)?(?!\s*\d{1,2}\s*[日号號])"
+)
 _DAY = re.compile(_YW.format("y1", "yw1") + r"(?P<m1>\d{1,2})\s*月(?:份)?\s*(?P<d1>\d{1,2})\s*[日号號]")
 _SINCE = re.compile(
     r"(?:自从|自|从)"
@@ -99,6 +105,10 @@ def _ranges(text: str, today: date) -> Found | None:
             period = spans.past_range((y1, int(m1), int(m.group("d1"))), end, today)
             if period is not None:
                 return Found(period, m.start(), m.end())
+    if (m := _MONTHS_SPAN.search(text)) and 1 <= int(m.group("m1")) <= 12 and 1 <= int(m.group("m2")) <= 12:
+        y1, y2 = _year_of(m, "y1", "yw1", today), _year_of(m, "y2", "yw2", today)
+        span = spans.month_range((y1, int(m.group("m1"))), (y2, int(m.group("m2"))), today)
+        return Found(span, m.start(), m.end())
     if m := _SINCE.search(text):
         first = spans.past_day(
             _year_of(m, "y1", "yw1", today), int(m.group("m1")), int(m.group("d1") or 1), today
@@ -154,6 +164,7 @@ _WORD_PERIODS: list[tuple[str, Callable[[date], Period]]] = [
     (r"今天|今日|当天", lambda t: Period(preset="today")),
     (r"上1?个?(?:星期|周|礼拜)", spans.last_week),
     (r"(?:本|这1?个?|这|当)(?:星期|周|礼拜)", lambda t: Period(preset="week")),
+    (r"上上1?个?月", lambda t: spans.months_back(2, t)),
     (r"上1?个?月|上月", lambda t: Period(preset="last-month")),
     (r"(?:本|这1?个|这|当)月|月初至今|月初到现在", lambda t: Period(preset="month")),
     (r"上1?个?季度", spans.last_quarter),

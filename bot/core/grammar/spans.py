@@ -39,6 +39,12 @@ def month_start(preset: str) -> date:
     return date(int(year), int(month), 1)
 
 
+def months_back(n: int, today: date) -> Period:
+    """The whole calendar month n months before this one ("上上个月": n = 2)."""
+    first = date(today.year, today.month, 1) - relativedelta(months=n)
+    return Period(preset=f"{first.year:04d}-{first.month:02d}")
+
+
 def past_quarter(quarter: int, year: int | None, today: date) -> Period:
     """Q1..Q4: the most recent such quarter that has begun; the current one ends today."""
     if year is None or date(year, 3 * quarter - 2, 1) > today:
@@ -74,7 +80,8 @@ def rolling(count: int, unit: str, today: date) -> Period:
         return Period(days=max(1, min(count, 366)))
     if unit == "week":
         return Period(days=max(1, min(7 * count, 366)))
-    delta = relativedelta(months=count) if unit == "month" else relativedelta(years=count)
+    months = {"month": 1, "quarter": 3, "year": 12}[unit] * min(count, 1200)
+    delta = relativedelta(months=months)
     return Period(from_=today - delta + timedelta(days=1), to=today)
 
 
@@ -104,6 +111,21 @@ def past_range(
     while a > today:  # "May 3 to May 9 2099" is read as the most recent past one
         a, b = _shift_year(a, -1), _shift_year(b, -1)
     return Period(from_=a, to=min(b, today))
+
+
+def month_range(start: tuple[int | None, int], end: tuple[int | None, int], today: date) -> Period:
+    """ "January to March": first day of one month to the last of the other, the most recent such span that
+    has begun, cut at today."""
+    (y1, m1), (y2, m2) = start, end
+    crosses = m1 > m2
+    if y1 is None:
+        y1 = (y2 - 1 if crosses else y2) if y2 is not None else today.year
+    if y2 is None:
+        y2 = y1 + 1 if crosses else y1
+    while date(y1, m1, 1) > today and y1 > 1:
+        y1, y2 = y1 - 1, y2 - 1
+    first, last = date(y1, m1, 1), month_end(y2, m2)
+    return Period(from_=min(first, last), to=min(max(first, last), today))
 
 
 def _shift_year(when: date, years: int) -> date:

@@ -51,6 +51,7 @@ _GRANULARITY: list[tuple[re.Pattern[str], Granularity]] = [
 ]
 _FLAG = re.compile(r"--(model|format|granularity)[=\s]+(\S+)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_EDGE = re.compile(r"(?<=[\u4e00-\u9fff])(?=[0-9a-z])|(?<=[0-9a-z])(?=[\u4e00-\u9fff])")
 _CLOSEST = (
     "usage last month",
     "usage breakdown --model MODEL --period 2026-03",
@@ -98,7 +99,7 @@ def understand(text: str, *, today: date, models_on_account: Sequence[str] | Non
 
 
 def _bare_command(text: str, reading: Reading) -> bool:
-    """"usage sometime soonish": a command word the command forms rejected, and nothing else read in the
+    """ "usage sometime soonish": a command word the command forms rejected, and nothing else read in the
     words (no period, no model): the words after it were meant as a period, so say we could not read it."""
     head = normalise(text).split(maxsplit=1)[:1]
     period = getattr(reading.command, "period", None)
@@ -171,7 +172,12 @@ def _period(plain: str, today: date) -> tuple[Found | None, str]:
     if not _CJK.search(plain):
         return dates_en.find(plain, today), plain
     zh = dates_zh.digits(plain)
-    return (dates_zh.find(zh, today) or dates_en.find(zh, today)), zh
+    if (found := dates_zh.find(zh, today)) is not None:
+        return found, zh
+    # The English readers on Chinese text ("3/1到3/15"): a space where CJK meets Latin letters or digits,
+    # since a CJK character is a word character and would hide the \b the patterns rely on.
+    spaced = _EDGE.sub(" ", zh)
+    return dates_en.find(spaced, today), spaced
 
 
 def _model(plain: str, flag: str | None, on_account: Sequence[str] | None) -> models.ModelMatch | None:
