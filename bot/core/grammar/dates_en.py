@@ -175,6 +175,24 @@ def _rolling(text: str, today: date) -> Found | None:
     return None
 
 
+_HALF = re.compile(
+    r"\b(?:h(?P<h>[12])|(?:the\s+)?(?P<o>first|second|1st|2nd)\s+half)(?:\s+(?:of\s+)?(?P<y>\d{4}))?\b"
+)
+_HOURS = re.compile(r"\b(?:last|past|previous)\s+" + _NUM.replace("<n>", "<hn>") + r"\s+hours?\b")
+
+
+def _half(text: str, today: date) -> Found | None:
+    if m := _HALF.search(text):
+        half = int(m.group("h") or (1 if m.group("o") in ("first", "1st") else 2))
+        year = int(m.group("y")) if m.group("y") else None
+        return Found(spans.past_half(half, year, today), m.start(), m.end())
+    if m := _HOURS.search(text):  # usage is kept per day: every day the window touches, today included
+        raw = m.group("hn")
+        hours = int(raw) if raw.isdigit() else NUMBERS[raw]
+        return Found(spans.rolling(-(-hours // 24) + 1, "day", today), m.start(), m.end())
+    return None
+
+
 def _quarter(text: str, today: date) -> Found | None:
     m = _QUARTER.search(text)
     if m is None:
@@ -241,6 +259,7 @@ READERS: tuple[Callable[[str, date], Found | None], ...] = (
     _month_span,
     _rolling,
     _quarter,
+    _half,
     _month,
     _words,
     _year,

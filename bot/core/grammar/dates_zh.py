@@ -148,6 +148,16 @@ def _quarter(text: str, today: date) -> Found | None:
     return None
 
 
+_HALF = re.compile(_YW.format("y", "yw") + r"(?P<h>上|下)半年")
+
+
+def _half(text: str, today: date) -> Found | None:
+    if m := _HALF.search(text):
+        half = 1 if m.group("h") == "上" else 2
+        return Found(spans.past_half(half, _year_of(m, "y", "yw", today), today), m.start(), m.end())
+    return None
+
+
 def _month(text: str, today: date) -> Found | None:
     for m in _MONTH.finditer(text):
         month = int(m.group("m"))
@@ -193,6 +203,7 @@ READERS: tuple[Callable[[str, date], Found | None], ...] = (
     _ranges,
     _rolling,
     _quarter,
+    _half,
     _month,
     _words,
     _year,

@@ -17,7 +17,7 @@ _TOKEN = re.compile(r"[a-z0-9][a-z0-9._\-]*")
 # Without the account's list (the 3-second ack), these look like model ids: the families QwenCloud serves.
 _FAMILY = re.compile(
     r"^(?:qwen|qwq|qvq|wan|wanx|deepseek|kimi|glm|moonshot|llama|text-embedding|gte|paraformer|cosyvoice|"
-    r"sambert|farui|tongyi|baichuan|chatglm|yi|abab|minimax|flux|stable-diffusion)"
+    r"sambert|farui|tongyi|baichuan|chatglm|yi|abab|minimax|flux|stable-diffusion)(?:[\d.\-_]|$)"
 )
 _CLOSE = 0.8
 

@@ -53,6 +53,15 @@ def past_quarter(quarter: int, year: int | None, today: date) -> Period:
     return Period(from_=start, to=min(month_end(year, 3 * quarter), today))
 
 
+def past_half(half: int, year: int | None, today: date) -> Period:
+    """H1 (January-June) or H2 (July-December): the most recent such half that has begun, cut at today."""
+    first_month = 1 if half == 1 else 7
+    if year is None or date(year, first_month, 1) > today:
+        year = today.year if date(today.year, first_month, 1) <= today else today.year - 1
+    start, end = date(year, first_month, 1), month_end(year, first_month + 5)
+    return Period(from_=start, to=min(end, today))
+
+
 def past_year(year: int, today: date) -> Period:
     year = min(year, today.year)
     return Period(from_=date(year, 1, 1), to=min(date(year, 12, 31), today))
