@@ -180,8 +180,13 @@ def test_a_model_named_anywhere(text: str, model: str, granularity: str) -> None
 def test_a_near_miss_gets_did_you_mean() -> None:
     with pytest.raises(UsageError, match=r"Did you mean qwen-max\?"):
         understand("qwen maxx last month", today=TODAY, models_on_account=MODELS)
-    with pytest.raises(UsageError, match="not on your account"):
-        understand("qwen-omni-zzz-9000 last month", today=TODAY, models_on_account=MODELS)
+    far = understand("DeepSeek R1 last month", today=TODAY, models_on_account=MODELS).command
+    assert isinstance(far, g.UsageBreakdown) and far.model == "deepseek-r1"  # near none: asked for as written
+
+
+def test_without_the_account_list_a_name_becomes_an_id() -> None:
+    command = understand("what did Qwen Max cost in March", today=TODAY).command
+    assert isinstance(command, g.UsageBreakdown) and command.model == "qwen-max"
 
 
 @pytest.mark.parametrize(

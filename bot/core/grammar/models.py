@@ -50,7 +50,8 @@ def find(text: str, models: Sequence[str] | None) -> ModelMatch | None:
             continue
         if not models:
             end = _extend(text, tokens, i)
-            return ModelMatch(text[tok.start() : end], None, text[tok.start() : end], tok.start(), end)
+            written = text[tok.start() : end]
+            return ModelMatch(as_id(written), None, written, tok.start(), end)
         return _nearest(text, tokens, i, models)
     return None
 
@@ -69,7 +70,14 @@ def _nearest(text: str, tokens: Sequence[re.Match[str]], i: int, models: Sequenc
                 best = (score, group[-1].end(), model)
     score, end, near = best
     start = tokens[i].start()
-    return ModelMatch(None, near if score >= _CLOSE else None, text[start:end], start, end)
+    if score < _CLOSE:  # near nothing: the name as far as it looks like one ("deepseek r1")
+        end, near = _extend(text, tokens, i), None
+    return ModelMatch(None, near, text[start:end], start, end)
+
+
+def as_id(written: str) -> str:
+    """A model name as an id when there is no list to match it against: "Qwen Max" -> "qwen-max"."""
+    return re.sub(r"[\s_]+", "-", written.strip().lower())
 
 
 def closest(written: str, models: Sequence[str]) -> str | None:
@@ -96,5 +104,5 @@ def _extend(text: str, tokens: Sequence[re.Match[str]], i: int) -> int:
 
 _NAME_PART = re.compile(
     r"^(?:\d[\w.]*|max|plus|turbo|flash|long|coder|vl|omni|audio|math|instruct|latest|preview|mini|"
-    r"\d+b|chat|thinking|embedding|v\d[\w.]*|ocr|mt|tts|asr|image|t2v|i2v)$"
+    r"\d+b|chat|thinking|embedding|[vr]\d[\w.]*|ocr|mt|tts|asr|image|t2v|i2v)$"
 )

@@ -136,10 +136,12 @@ def read(text: str, *, today: date, models_on_account: Sequence[str] | None = No
     rest = seen if found is None else seen[: found.start] + " " + seen[found.end :]
     period = found.period if found is not None else Period()
     if match is not None:
-        if match.model is None:
-            raise _unknown_model(match)
+        if match.model is None and match.suggestion is not None:
+            raise _unknown_model(match)  # close to a model on the account: ask rather than guess
+        # Not on the list and near none of it (a model with no usage lately): ask QwenCloud for it as written.
+        model = match.model or models.as_id(match.written)
         return Reading(
-            usage.UsageBreakdown(match.model, period, granularity or "day", options), True, match.written
+            usage.UsageBreakdown(model, period, granularity or "day", options), True, match.written
         )
     if granularity is not None and not _FREE.search(rest):
         return Reading(usage.UsageBreakdown(None, period, granularity, options), True)
