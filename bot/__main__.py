@@ -26,12 +26,13 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "usage": ("usage", "view usage and billing (like `qwencloud usage`)"),
     "rotate-keys": ("rotate_keys", "re-encrypt stored credentials with the newest key"),
     "migrate": ("migrate", "apply database migrations (DATABASE_URL)"),
+    "version": ("version", "show the version; --check asks the package index for a newer one"),
 }
 
 
 # One-shot terminal commands: from the command line they run without the cyclic GC and leave with os._exit()
 # once their output is flushed (tearing down SQLAlchemy, httpx and idle pool threads costs ~60 ms).
-_ONE_SHOT = ("usage",)
+_ONE_SHOT = ("usage", "version")
 
 
 def _chosen(argv: Sequence[str]) -> str | None:

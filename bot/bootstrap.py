@@ -246,7 +246,9 @@ def digest_job(team: Team, worker_id: str, *, catchup: timedelta | None = None) 
 
 def build_listeners(services: Services, team: Team) -> Listeners:
     """The Bolt listeners, each built with the services it uses (never services in Bolt's context)."""
+    from bot import __version__
     from bot.core.answers import Answers
+    from bot.core.release import ReleaseCheck
     from bot.team.accounts import TeamAccounts
     from bot.team.commands import TeamCommands
     from bot.team.home import HomeService
@@ -258,6 +260,7 @@ def build_listeners(services: Services, team: Team) -> Listeners:
     from handlers.login import LoginHandler
     from handlers.team import TeamCommandHandler
     from handlers.usage import UsageHandler
+    from handlers.version import VersionHandler
 
     s = services
     timezones = TimezoneResolver(default=s.settings.timezone)
@@ -278,6 +281,10 @@ def build_listeners(services: Services, team: Team) -> Listeners:
     commands = TeamCommandHandler(
         commands=TeamCommands(team=team, accounts=accounts, admins=team.admins, clock=s.clock)
     )
+    versions = VersionHandler(
+        releases=ReleaseCheck(http=s.http, url=s.settings.version_index_url, current=__version__),
+        admins=team.admins,
+    )
     home = HomeService(
         credentials=s.credentials,
         usage=s.usage,
@@ -287,10 +294,12 @@ def build_listeners(services: Services, team: Team) -> Listeners:
         clock=s.clock,
     )
     return Listeners(
-        router=CommandRouter(clock=s.clock, timezones=timezones, login=login, usage=usage, team=commands),
+        router=CommandRouter(
+            clock=s.clock, timezones=timezones, login=login, usage=usage, team=commands, version=versions
+        ),
         login=login,
         usage=usage,
-        dm=DirectMessageHandler(team=commands, timezones=timezones),
+        dm=DirectMessageHandler(team=commands, timezones=timezones, usage=usage, clock=s.clock),
         home=HomeHandler(
             home=home,
             login=s.login,

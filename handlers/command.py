@@ -11,12 +11,14 @@ from bot.base.clock import Clock
 from bot.base.errors import UsageError
 from bot.base.metrics import command_label, get_metrics, outcome_label
 from bot.core.grammar import usage as grammar
+from bot.core.grammar import words
 from bot.render import messages as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
 from handlers.login import LoginHandler
 from handlers.team import TeamCommandHandler
 from handlers.usage import UsageHandler
+from handlers.version import VersionHandler
 
 COMMAND = "/qwen"
 
@@ -30,8 +32,10 @@ class CommandRouter:
         login: LoginHandler,
         usage: UsageHandler,
         team: TeamCommandHandler | None = None,
+        version: VersionHandler | None = None,
     ) -> None:
         self._team = team
+        self._version = version
         self._clock = clock
         self._timezones = timezones
         self._login = login
@@ -41,8 +45,10 @@ class CommandRouter:
         """The answer that needs no I/O (help, version, a parse error), else None."""
         if self._team is not None and self._team.handles(body.get("text") or ""):
             return self._team.instant(body.get("text") or "")
+        if self._version is not None and self._version.handles(body.get("text") or ""):
+            return None  # admins only, and the index is asked: the lazy half answers
         try:
-            command = grammar.parse(body.get("text") or "", today=self._clock.now().date())
+            command = words.understand(body.get("text") or "", today=self._clock.now().date()).command
         except UsageError as exc:
             return render.error_message(exc)
         if isinstance(command, grammar.Help):
@@ -66,16 +72,20 @@ class CommandRouter:
             tz_name = self._timezones.name(client, asker)
             if self._team is not None and self._team.handles(text):
                 message = self._team.answer(text, asker, tz_name, client)
+            elif self._version is not None and self._version.handles(text):
+                message = self._version.answer(asker, client)
             else:
-                command = grammar.parse(text, today=local_today(self._clock.now(), tz_name))
-                message = self.answer(command, asker, tz_name, text)
+                command = words.understand(text, today=local_today(self._clock.now(), tz_name)).command
+                message = self.answer(command, asker, tz_name, text, client)
         except Exception as exc:
             log.info("/qwen %s failed: %s", type(exc).__name__, getattr(exc, "code", ""))
             message, failure = render.error_message(exc), exc
         get_metrics().record_command(command_label(text), outcome_label(failure))
         respond(replace_original=True, response_type="ephemeral", **message.payload())
 
-    def answer(self, command: grammar.Command, asker: Asker, tz_name: str, text: str) -> Message:
+    def answer(
+        self, command: grammar.Command, asker: Asker, tz_name: str, text: str, client: Any = None
+    ) -> Message:
         if isinstance(command, grammar.Login):
             return self._login.login(asker)
         if isinstance(command, grammar.Logout):
@@ -84,4 +94,4 @@ class CommandRouter:
             return self._login.status(asker, tz_name)
         if isinstance(command, grammar.Help | grammar.Version):
             return render.help_message()
-        return self._usage.answer(command, asker, tz_name, text)
+        return self._usage.reply(text, asker, client)  # plain questions and command forms alike

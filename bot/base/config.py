@@ -101,6 +101,9 @@ class Settings:
     prometheus_multiproc_dir: str | None = None  # PROMETHEUS_MULTIPROC_DIR: /metrics aggregates processes
     # QWEN_BOT_NOW freezes the clock (operators replaying a day, conformance tests); it then runs on.
     frozen_now: datetime | None = None
+    # QWEN_BOT_VERSION_INDEX_URL: where `version --check` reads the latest release; else PIP_INDEX_URL's
+    # project page; else (None) the index pip itself defaults to.
+    version_index_url: str | None = None
 
     @property
     def gateway_url(self) -> str:
@@ -155,4 +158,13 @@ class Settings:
             frozen_now=_instant(env, "QWEN_BOT_NOW"),
             debug_slack=env.get("QWEN_BOT_DEBUG_SLACK", "").strip().lower() in ("1", "true", "yes"),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", "").strip() or None,
+            version_index_url=_index_url(env),
         )
+
+
+def _index_url(env: Mapping[str, str]) -> str | None:
+    if url := env.get("QWEN_BOT_VERSION_INDEX_URL", "").strip():
+        return url
+    if index := env.get("PIP_INDEX_URL", "").strip():
+        return f"{index.rstrip('/')}/qwen-usage-bot/"
+    return None

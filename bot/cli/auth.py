@@ -21,8 +21,8 @@ from bot.cli.auth_output import (
     SOURCE,
     WARN,
     emit,
-    js_iso,
     server_check,
+    server_iso,
     terminal_owner,
 )
 
@@ -102,12 +102,12 @@ def status(services: Any, fmt: str) -> int:
         return 2
     verified, warning, aliyun = server_check(services, cred)
     if fmt == "json":
-        out: dict[str, Any] = {"authenticated": True, "server_verified": verified, "auth_mode": "pkce"}
+        out: dict[str, Any] = {"authenticated": True, "server_verified": verified, "auth_mode": "device_flow"}
         out["source"] = SOURCE
         if warning:
             out["warning"] = warning
         out["user"] = {"aliyunId": aliyun}
-        out["token"] = {"expires_at": js_iso(cred.expires_at), "scopes": SCOPES}
+        out["token"] = {"expires_at": server_iso(cred.expires_at), "scopes": SCOPES}
         emit(out)
         return 0
     rows = [

@@ -19,9 +19,9 @@ from bot.cli.auth_output import (
     SOURCE,
     emit,
     is_interactive,
-    js_iso,
     remaining,
     server_check,
+    server_iso,
     sleep_until,
 )
 from bot.jobs.worker import new_worker_id
@@ -70,7 +70,7 @@ class TerminalLogin:
             "source": SOURCE,
             "server_verified": verified,
             "user": {"aliyunId": aliyun},
-            "token": {"expires_at": js_iso(cred.expires_at), "remaining": left},
+            "token": {"expires_at": server_iso(cred.expires_at), "remaining": left},
         }
         if wrapped:
             emit({"events": [event]})

@@ -38,6 +38,13 @@ def js_iso(value: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
+def server_iso(value: datetime) -> str:
+    """An instant as QwenCloud writes it and the official CLI echoes it: UTC, Z, whole seconds (milliseconds
+    only when the instant has them)."""
+    utc = value.astimezone(UTC)
+    return js_iso(utc) if utc.microsecond else utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def remaining(expires_at: datetime, now: datetime) -> str:
     """The official `Xh Ym` / `Ym` / `expired`."""
     left = (expires_at - now).total_seconds()

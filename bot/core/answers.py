@@ -105,6 +105,22 @@ class Answers:
         ranked = sorted(payg.models, key=lambda m: m.cost, reverse=True)
         return [m.model_id for m in ranked if m.cost > 0 or any(q for _, q in m.usage)]
 
+    def known_models(self, owner: Owner, *, today: date) -> list[str]:
+        """The account's models, for reading a model named in a question: the free-tier list (every model the
+        account can call) and this month's pay-as-you-go models. Best effort: [] when neither answers."""
+        token, account = self._accounts.token_for(owner), _account(owner)
+        found: set[str] = set()
+        try:
+            found |= {e.model_id for e in self._usage.free_tier(token, account=account)}
+        except QwenBotError as exc:
+            log.info("free-tier models unavailable (%s)", exc.code)
+        try:
+            payg = self._usage.payg(token, date_range(Period(), today=today), account=account)
+            found |= {m.model_id for m in payg.models}
+        except QwenBotError as exc:
+            log.info("pay-as-you-go models unavailable (%s)", exc.code)
+        return sorted(found)
+
     def _previous_payg(self, token: str, rng: DateRange, account: str) -> Future[Payg]:
         return self._executor.submit(self._usage.payg, token, previous_period(rng), account=account)
 

@@ -29,6 +29,7 @@ class User:
     is_owner: bool = False
     is_bot: bool = False
     bot_id: str | None = None
+    locale: str = "en-US"
 
     def to_api(self, team_id: str) -> JSON:
         profile: JSON = {"real_name": self.real_name, "display_name": self.name, "team": team_id}

@@ -197,7 +197,11 @@ class WebApi:
             return {"view": stored.to_api()}
 
     def users_info(self, params: JSON) -> JSON:
-        return {"user": self.ws.users[self._user(params)].to_api(self.ws.team_id)}
+        user = self.ws.users[self._user(params)]
+        found = user.to_api(self.ws.team_id)
+        if params.get("include_locale") in (True, "true", "1"):  # Slack sends the locale only when asked
+            found["locale"] = user.locale
+        return {"user": found}
 
     def conversations_open(self, params: JSON) -> JSON:
         users = [u for u in str(params.get("users") or "").split(",") if u]
