@@ -8,15 +8,18 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import RowMapping
+
 from bot.render.blocks import Message
 from bot.storage.delivery import Claim, Deliveries
 from bot.storage.team_store import Subscription
-from bot.team.outbox import Outcome, Posted, Poster, Refused, RetryLater
+from bot.team.outbox import Found, Outcome, Posted, Poster, Refused, RetryLater
 from bot.team.renewal import Logins
 from bot.team.renewal_view import channel_notice
 
 log = logging.getLogger("bot.renewal")
 WAITING = "waiting for a login renewal:"  # the error of a digest_run parked until its login is renewed
+NOTICE_EVENT = "qwen_renewal_notice"  # the notice's metadata event_type, with {"run_id": <row id>}
 
 
 def record(rows: Deliveries, claim: Claim, outcome: Outcome, *, now: datetime) -> None:
@@ -61,17 +64,32 @@ class ChannelNotices:
         if claim is None or not self._notices.sending(claim, now=now, channel_id=sub.channel_id):
             return
         message = channel_notice(sub.account, sub.schedule.cadence)
-        record(self._notices, claim, client.post(channel=sub.channel_id, **message.payload()), now=now)
+        metadata = {"event_type": NOTICE_EVENT, "event_payload": {"run_id": claim.row_id}}
+        outcome = client.post(channel=sub.channel_id, **message.payload(), metadata=metadata)
+        record(self._notices, claim, outcome, now=now)
 
     def settle(self, client: Poster, sub: Subscription, occurrence: datetime, message: Message) -> bool:
         """Update the slot's notice in place (the wait is over); False when there is none to update."""
         found = self._notices.find(self._key(sub, occurrence))
-        if found is None or not found["message_ts"]:
+        ts = None if found is None else found["message_ts"] or self._from_history(client, found)
+        if found is None or not ts:
             return False
-        outcome = client.update(channel=sub.channel_id, ts=str(found["message_ts"]), **message.payload())
+        outcome = client.update(channel=sub.channel_id, ts=str(ts), **message.payload())
         if not isinstance(outcome, Posted):  # the digest is posted anyway; the notice just stays as it was
             log.warning("could not update the renewal notice in %s: %s", sub.channel_id, outcome)
         return isinstance(outcome, Posted)
+
+    @staticmethod
+    def _from_history(client: Poster, row: RowMapping) -> str | None:
+        """A notice whose post outcome is unknown (its worker died mid-call) is looked up by its metadata
+        in the channel's history, so it is updated, not left saying "waiting", and never posted twice."""
+        if row["state"] != "failed" or not row["channel_id"]:
+            return None
+        oldest = (row["created_at"] - timedelta(minutes=10)).timestamp()
+        lookup = client.find_posted(
+            channel=str(row["channel_id"]), oldest=oldest, event_type=NOTICE_EVENT, run_id=int(row["id"])
+        )
+        return lookup.ts if isinstance(lookup, Found) else None
 
     def renewed(self, runs: Deliveries, subs: dict[int, Subscription], *, now: datetime) -> int:
         """Make every digest run parked for a renewal due now if its login has been renewed meanwhile."""
