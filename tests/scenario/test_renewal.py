@@ -4,7 +4,8 @@ QwenCloud logins last two minutes (the simulator's `token_ttl`). Two team accoun
 two weekly digests a few minutes away (#general 09:00, #random 09:03 UTC). Workers are real
 `qwen-bot worker --once --now ISO` processes run before and at the slots; the web app serves the buttons.
 
-* before the slots: the admin gets ONE DM naming both accounts, with a *Renew login* button each;
+* before the slots: the admin gets ONE DM naming both accounts, with a *Renew login* button each; the
+  `accounts` DM and the App Home show each login's expiry and what feeds on it;
 * the admin renews *ops* from the DM (the login link is posted in their own DM only): its digest is posted
   once at its slot;
 * *prod* is not renewed by its slot: #random gets one short notice, no digest; passes later add nothing;
@@ -25,7 +26,7 @@ import pytest
 
 from bot.base.clock import FixedClock
 from bot.base.config import Settings
-from bot.devtools.localslack import ADMIN, GENERAL, RANDOM, FakeSlack, Message
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, RANDOM, FakeSlack, Message
 from bot.devtools.simulator.server import SimulatorHandle
 from bot.team.renewal_view import RENEW_ACTION
 from tests.fakes.stack import local_world, served
@@ -124,6 +125,20 @@ def test_renew_ahead_and_never_silence_with_two_minute_logins(world: World) -> N
     assert "09:00 UTC" in json.dumps(ask.blocks) and "09:03 UTC" in json.dumps(ask.blocks)
     world.worker(NOW + timedelta(minutes=6))  # a second pass asks nothing more
     assert len(world.bot_dms("QwenCloud login to renew")) == 1
+
+    # visible: `accounts` in the DM and the App Home show each login's expiry and what feeds on it
+    slack.dm(ADMIN, "accounts")
+    listing = slack.wait_for(lambda: world.bot_dms("Team accounts") or None)[-1].text
+    assert "*ops* · " in listing and "login expired 2026-04-13 08:52 UTC · feeds 1 digest" in listing
+    slack.open_home(ADMIN)
+    home = json.dumps(slack.wait_for(lambda: slack.home(ADMIN)).payload, ensure_ascii=False)
+    assert "login expired 2026-04-13 08:52 UTC · feeds 1 digest" in home
+
+    # a non-admin's click changes nothing (told so in their own DM)
+    slack.click(MEMBER, ask, RENEW_ACTION, value="ops")
+    refused = lambda: [m for m in slack.dms(MEMBER) if m.bot_id and "Only workspace admins" in m.text]  # noqa: E731
+    slack.wait_for(lambda: refused() or None)
+    assert not [m for m in slack.dms(MEMBER) if "Linking team account" in m.text]
 
     # the admin renews ops from the DM: the login link comes in their own DM
     moment = OPS_SLOT - timedelta(minutes=1)  # the renewed login lasts until 09:01
