@@ -80,9 +80,11 @@ class Logins:
         cred = self._credentials.get(Owner.team_account(team_id, account))
         return None if cred is None else cred.expires_at
 
-    def valid(self, team_id: str, account: str, now: datetime) -> bool:
-        expires = self.expires_at(team_id, account)
-        return expires is not None and expires > now
+    def renewed_since(self, team_id: str, account: str, since: datetime, now: datetime) -> bool:
+        """A new login, stored after `since` and valid at `now` (a token revoked upstream but not yet
+        expired here does not count: retrying it every pass would only fail again)."""
+        cred = self._credentials.get(Owner.team_account(team_id, account))
+        return cred is not None and cred.expires_at > now and cred.updated_at > since
 
 
 def renewals(logins: Iterable[AccountLogin], *, now: datetime, lead: timedelta) -> list[Renewal]:

@@ -153,12 +153,13 @@ def test_worker_killed_before_posting_is_taken_over_after_the_lease(env: Env) ->
 
 
 # -- renewal included (issue 14): the login of "prod" has expired ------------------------------------------
-def set_login(env: Env, expires: datetime) -> None:
-    """The team login's expiry (renewing only changes it: the simulator's token itself stays valid)."""
+def set_login(env: Env, expires: datetime, *, stored: datetime = NOW - timedelta(days=2)) -> None:
+    """The team login's expiry and when it was stored (a renewal stores a new login; the simulator's token
+    itself stays valid)."""
     engine = make_engine(env.url)
     try:
         with engine.begin() as conn:
-            conn.execute(update(credential).values(expires_at=expires))
+            conn.execute(update(credential).values(expires_at=expires, updated_at=stored))
         HealthStore(engine=engine).linked_by(env.slack.ws.team_id, "prod", ADMIN, now=NOW)
     finally:
         engine.dispose()
@@ -192,7 +193,7 @@ def test_two_workers_with_an_expired_login_ask_once_notice_once_then_post_once(e
     assert len(asks) == 1 and "*prod*" in str(asks[0].blocks)
     race(env, NOW)  # the slot: one notice, no digest
     assert len(notices(env)) == 1 and env.digests() == []
-    set_login(env, NOW + timedelta(days=30))  # renewed
+    set_login(env, NOW + timedelta(days=30), stored=NOW + timedelta(minutes=15))  # renewed
     race(env, NOW + timedelta(minutes=20))
     race(env, NOW + timedelta(hours=1))
     assert len(env.digests()) == 1 and env.run_state() == "posted"
@@ -213,7 +214,7 @@ def test_worker_killed_while_posting_the_notice_never_repeats_it(env: Env) -> No
     env.slack.wait_for(lambda: notices(env) or None)  # Slack got it before the kill
     env.run(NOW + timedelta(minutes=5))  # the lease ran out: outcome unknown, not posted again
     assert len(notices(env)) == 1
-    set_login(env, NOW + timedelta(days=30))
+    set_login(env, NOW + timedelta(days=30), stored=NOW + timedelta(minutes=8))
     env.run(NOW + timedelta(minutes=10))
     env.run(NOW + timedelta(minutes=40))
     assert len(env.digests()) == 1

@@ -96,6 +96,7 @@ class ChannelNotices:
         hastened = 0
         for row in runs.waiting(error_prefix=WAITING):
             sub = subs.get(int(row["subscription_id"]))
-            if sub is not None and self._logins.valid(sub.team_id, sub.account, now):
+            parked = row["updated_at"]
+            if sub is not None and self._logins.renewed_since(sub.team_id, sub.account, parked, now):
                 hastened += runs.hasten(row, now=now)
         return hastened
