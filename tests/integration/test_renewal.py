@@ -8,6 +8,7 @@ renewal past the catch-up window is skipped and its channel notice says so (upda
 from __future__ import annotations
 
 import json
+import time as clock
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -146,3 +147,31 @@ def test_not_renewed_within_the_catch_up_window_is_skipped_and_said(
     [skipped] = slack.messages(GENERAL)
     assert skipped.ts == notice.ts and "skipped" in skipped.text
     assert team.subscriptions.last_run(1)["state"] == "failed"  # type: ignore[index]
+
+
+def test_many_accounts_fit_block_kit_and_one_pass_stays_fast(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    team_id = slack.ws.team_id
+    names = [f"acct{i:03d}" for i in range(100)]
+    for name in names:
+        login(services, team_id, SLOT - timedelta(hours=2), name=name)
+        team.health.linked_by(team_id, name, ADMIN, now=NOW)
+        team.subscriptions.add(
+            team_id=team_id,
+            channel_id=GENERAL,
+            account=name,
+            schedule=Schedule("weekly", 0, time(9, 0), "UTC"),
+            created_by=ADMIN,
+            now=NOW,
+        )
+    started = clock.perf_counter()
+    assert job(team, "w1").run_due(SLOT - timedelta(hours=20)) == 101  # ops too
+    elapsed = clock.perf_counter() - started
+    dms = asks(slack)
+    assert len(dms) == 3  # 40 account slots per DM: within Block Kit's 50 blocks
+    assert all(name in "".join(dms) for name in names)
+    print(f"renewal pass: 101 account slots, {len(dms)} DMs in {elapsed:.2f}s")
+    started = clock.perf_counter()
+    assert job(team, "w2").run_due(SLOT - timedelta(hours=19)) == 0
+    print(f"renewal pass with nothing to send: {clock.perf_counter() - started:.2f}s")
