@@ -151,19 +151,27 @@ class Bot:
         from bot.jobs.worker import LoginPollJob
         from bot.team.jobs.alerts import AlertJob
         from bot.team.jobs.reminders import ReminderJob
+        from bot.team.jobs.renewal import RenewalJob
 
         s, team = self.services, self.team
         return [
             LoginPollJob(pending=s.pending_logins, login=s.login, worker_id=worker_id),
             digest_job(team, worker_id),
+            RenewalJob(
+                logins=team.logins,
+                notices=team.renewal_notices,
+                slack=team.slack,
+                recipients=team.renewers,
+                worker_id=worker_id,
+                lead=team.renew_lead,
+            ),
             AlertJob(team=team, usage=s.usage, clock=s.clock, worker_id=worker_id),
             ReminderJob(
                 credentials_engine=s.engine,
                 credentials=s.credentials,
                 reminders=team.reminders,
                 slack=team.slack,
-                worker_id=worker_id,
-                linker=team.linker,
+                worker_id=worker_id,  # team logins: the renewal job asks their admins (no linker here)
             ),
         ]
 
@@ -200,18 +208,21 @@ def build_bot(services: Services, *, slack: SlackClients | None = None) -> Bot:
 def build_team(services: Services, *, slack: SlackClients) -> Team:
     from bot.storage.delivery import Deliveries
     from bot.storage.health import HealthStore
+    from bot.storage.renewal import renewal_notice
     from bot.storage.team import alert_event, digest_run, reminder
     from bot.storage.team_store import AlertRuleStore, SubscriptionStore
     from bot.team.accounts import AdminCheck
     from bot.team.digests import DigestBuilder
     from bot.team.jobs.tracking import TrackingMonitor
     from bot.team.model import Team
+    from bot.team.renewal import Logins
 
     engine, settings = services.engine, services.settings
     health = HealthStore(engine=engine)
+    subscriptions, alert_rules = SubscriptionStore(engine=engine), AlertRuleStore(engine=engine)
     team = Team(
-        subscriptions=SubscriptionStore(engine=engine),
-        alert_rules=AlertRuleStore(engine=engine),
+        subscriptions=subscriptions,
+        alert_rules=alert_rules,
         health=health,
         runs=Deliveries(engine=engine, table=digest_run),
         alert_events=Deliveries(engine=engine, table=alert_event),
@@ -224,6 +235,9 @@ def build_team(services: Services, *, slack: SlackClients) -> Team:
         catchup=timedelta(hours=settings.digest_catchup_hours),
         settle_after=timedelta(seconds=settings.digest_settle_seconds),
         admins=AdminCheck(configured=settings.admins),
+        logins=Logins(subscriptions=subscriptions, alert_rules=alert_rules, credentials=services.credentials),
+        renewal_notices=Deliveries(engine=engine, table=renewal_notice),
+        renew_lead=timedelta(hours=settings.renew_lead_hours),
     )
     team.tracking = TrackingMonitor(health=health, slack=slack, admins_for=team.admins_for)
     return team
@@ -231,7 +245,9 @@ def build_team(services: Services, *, slack: SlackClients) -> Team:
 
 def digest_job(team: Team, worker_id: str, *, catchup: timedelta | None = None) -> DigestJob:
     from bot.team.jobs.digest import DigestJob
+    from bot.team.jobs.renewal_notice import ChannelNotices
 
+    notices = ChannelNotices(logins=team.logins, notices=team.renewal_notices, worker_id=worker_id)
     return DigestJob(
         subscriptions=team.subscriptions,
         runs=team.runs,
@@ -241,6 +257,7 @@ def digest_job(team: Team, worker_id: str, *, catchup: timedelta | None = None) 
         worker_id=worker_id,
         catchup=team.catchup if catchup is None else catchup,
         settle_after=team.settle_after,
+        notices=notices,
     )
 
 
@@ -258,6 +275,7 @@ def build_listeners(services: Services, team: Team) -> Listeners:
     from handlers.dm import DirectMessageHandler
     from handlers.home import HomeHandler
     from handlers.login import LoginHandler
+    from handlers.renew import RenewHandler
     from handlers.team import TeamCommandHandler
     from handlers.usage import UsageHandler
     from handlers.version import VersionHandler
@@ -310,4 +328,5 @@ def build_listeners(services: Services, team: Team) -> Listeners:
             clock=s.clock,
             commands=commands,
         ),
+        renew=RenewHandler(team=commands, timezones=timezones),
     )

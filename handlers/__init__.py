@@ -12,16 +12,18 @@ from slack_bolt import App
 
 from bot.render import messages as render
 from bot.team.home_view import HOME_ACTIONS, HOME_LINK, HOME_LOGIN, HOME_LOGOUT, HOME_REFRESH, LINK_MODAL
+from bot.team.renewal_view import RENEW_ACTION
 from handlers.command import COMMAND, CommandRouter
 from handlers.dm import DirectMessageHandler
 from handlers.home import HomeHandler
 from handlers.login import LoginHandler
+from handlers.renew import RenewHandler
 from handlers.usage import UsageHandler
 
 # what manifest.yml must declare (tests/unit/test_manifest.py)
 COMMANDS = (COMMAND,)
 EVENTS = ("app_home_opened", "message")
-ACTIONS = (*render.ACTION_IDS, *HOME_ACTIONS)
+ACTIONS = (*render.ACTION_IDS, *HOME_ACTIONS, RENEW_ACTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,7 @@ class Listeners:
     usage: UsageHandler
     dm: DirectMessageHandler
     home: HomeHandler
+    renew: RenewHandler  # the renewal DM's *Renew login* button
 
 
 def register(app: App, listeners: Listeners) -> None:
@@ -46,4 +49,5 @@ def register(app: App, listeners: Listeners) -> None:
     app.action(HOME_LOGOUT)(ack=home.ack, lazy=[home.on_logout])
     app.action(HOME_REFRESH)(ack=home.ack, lazy=[home.on_refresh])
     app.action(HOME_LINK)(ack=home.ack, lazy=[home.on_link])
+    app.action(RENEW_ACTION)(ack=listeners.renew.ack, lazy=[listeners.renew.on_renew])
     app.view(LINK_MODAL)(ack=home.ack_link_submit, lazy=[home.on_link_submit])

@@ -95,6 +95,8 @@ class Settings:
     digest_catchup_hours: int = 12  # a digest missed by longer than this (all workers down) is skipped
     # QWEN_BOT_DIGEST_SETTLE_SECONDS: after an unknown post outcome, wait this long, then read the history
     digest_settle_seconds: int = 120
+    # QWEN_BOT_RENEW_LEAD_HOURS: admins are asked to renew a team login this long before a slot it misses
+    renew_lead_hours: int = 24
     log_format: str = "text"
     log_level: str = "INFO"
     debug_slack: bool = False
@@ -153,6 +155,7 @@ class Settings:
             upstream_timeout=float(_int(env, "QWEN_BOT_UPSTREAM_TIMEOUT", 30)),
             digest_catchup_hours=_int(env, "QWEN_BOT_DIGEST_CATCHUP_HOURS", 12),
             digest_settle_seconds=_int(env, "QWEN_BOT_DIGEST_SETTLE_SECONDS", 120),
+            renew_lead_hours=_int(env, "QWEN_BOT_RENEW_LEAD_HOURS", 24),
             log_format=log_format,
             log_level=env.get("QWEN_BOT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
             frozen_now=_instant(env, "QWEN_BOT_NOW"),

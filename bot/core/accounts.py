@@ -26,8 +26,11 @@ class Accounts:
         cred = self._credentials.get(owner)
         if cred is None:
             raise _not_linked(owner)
-        if (now or self._clock.now()) >= cred.expires_at:
+        at = now or self._clock.now()
+        if at >= cred.expires_at:
             raise _expired(owner)
+        if not owner.is_team_account and owner.team_id != LOCAL_TEAM:
+            self._credentials.touch(cred, now=at)  # a Slack user asked: reminders go to recent users
         return cred
 
     def token_for(self, owner: Owner, *, now: datetime | None = None) -> str:

@@ -93,6 +93,12 @@ class WebPoster:
     def open_dm(self, user_id: str) -> str | None:
         return open_dm(self.client, user_id)
 
+    def update(self, *, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> Outcome:
+        outcome, _ = classify(
+            lambda: self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        )
+        return outcome
+
     def upload_private_png(self, *, data: bytes, filename: str, title: str, alt: str) -> Upload:
         """Upload a PNG without sharing it anywhere; the message then shows it with an image block."""
         try:

@@ -78,6 +78,7 @@ credential = Table(
     Column("aliyun_id", String(255)),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    Column("last_used_at", UTCDateTime()),  # the owner last asked the bot something (reminders)
     UniqueConstraint("team_id", "user_id", name="uq_credential_owner"),
 )
 

@@ -216,6 +216,39 @@ class Deliveries:
         )
         return "retry"
 
+    def wait(self, claim: Claim, *, now: datetime, until: datetime, error: str) -> bool:
+        """Nothing was posted and nothing failed: the row waits (e.g. for a login renewal) until `until`
+        without using up an attempt, so a long wait never turns into "gave up"."""
+        return self._move(
+            claim,
+            ("claimed", "sending"),
+            state="retry",
+            next_attempt_at=until,
+            attempts=max(0, claim.attempts - 1),
+            lease_owner=None,
+            lease_until=None,
+            error=error,
+            updated_at=now,
+        )
+
+    def waiting(self, *, error_prefix: str, limit: int = 500) -> list[RowMapping]:
+        """`retry` rows whose error starts with `error_prefix` (rows parked by `wait`)."""
+        t = self._t
+        query = select(t).where(t.c.state == "retry", t.c.error.like(error_prefix + "%"))
+        with self._engine.connect() as conn:
+            return list(conn.execute(query.order_by(t.c.id).limit(limit)).mappings().all())
+
+    def hasten(self, row: RowMapping, *, now: datetime) -> bool:
+        """Make a waiting `retry` row due now (compare-and-set on the row as read)."""
+        t = self._t
+        with self._engine.begin() as conn:
+            moved = conn.execute(
+                update(t)
+                .where(t.c.id == row["id"], t.c.state == "retry", t.c.updated_at == row["updated_at"])
+                .values(next_attempt_at=now)
+            ).rowcount
+        return moved == 1
+
     def failed(self, claim: Claim, *, now: datetime, error: str) -> None:
         log.error("delivery %s#%s failed: %s", self._t.name, claim.row_id, error)
         self._move(

@@ -18,11 +18,12 @@ from bot.core.grammar import team as g
 from bot.render.blocks import Message
 from bot.render.messages import error_message, listing, login_link, notice, who
 from bot.storage.owner import Owner
-from bot.team.accounts import AdminCheck, AlreadyLinked, TeamAccounts, expires_text
+from bot.team.accounts import AdminCheck, AlreadyLinked, TeamAccounts
 from bot.team.digest_view import chart_alt, digest_message, digest_title
 from bot.team.jobs.alerts import describe
 from bot.team.model import Team
 from bot.team.outbox import Poster
+from bot.team.renewal_view import expiry_line
 
 REFUSAL = (
     ":no_entry: Only workspace admins (or the users in QWEN_BOT_ADMINS) can manage team accounts, "
@@ -75,8 +76,11 @@ class TeamCommands:
         name = command.name or ""
         if command.action == "list":
             accounts = self._accounts.list(asked.team_id)
+            logins = {x.account: x for x in self._team.logins.accounts(team_id=asked.team_id)}
+            now = self._clock.now()
             lines = [
-                f"*{a.name}* · {who(a.credential.user)} · until {expires_text(a.credential.expires_at)}"
+                f"*{a.name}* · {who(a.credential.user)} · "
+                + expiry_line(a.credential.expires_at, logins.get(a.name), now)
                 + (f" · :warning: {a.broken_reason}" if a.broken_reason else "")
                 for a in accounts
             ]

@@ -19,6 +19,7 @@ from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule, Subscription
 from bot.team.accounts import AdminCheck, TeamAccount, TeamAccounts
 from bot.team.model import Team
+from bot.team.renewal import AccountLogin
 
 log = logging.getLogger("bot.home")
 
@@ -35,6 +36,7 @@ class HomeData:
     accounts: list[TeamAccount] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
     alerts: list[AlertRule] = field(default_factory=list)
+    logins: dict[str, AccountLogin] = field(default_factory=dict)  # team account -> its expiry, dependents
 
     @property
     def linked(self) -> bool:
@@ -88,6 +90,7 @@ class HomeService:
             accounts=self._accounts.list(team_id),
             subscriptions=self._team.subscriptions.active(team_id=team_id),
             alerts=self._team.alert_rules.active(team_id=team_id),
+            logins={x.account: x for x in self._team.logins.accounts(team_id=team_id)},
         )
 
     def _quick_usage(

@@ -12,6 +12,7 @@ from bot.render.messages import error_text, who
 from bot.render.usage import money, num, pct
 from bot.team.home import HomeData
 from bot.team.jobs.alerts import describe
+from bot.team.renewal_view import expiry_line
 
 HOME_LOGIN = "qwen_home_login"
 HOME_LOGOUT = "qwen_home_logout"
@@ -85,7 +86,8 @@ def _admin(data: HomeData) -> list[Block]:
     if not data.admin:
         return []
     accounts = [
-        f"*{a.name}* · {who(a.credential.user)} · until {a.credential.expires_at:%Y-%m-%d}"
+        f"*{a.name}* · {who(a.credential.user)} · "
+        + expiry_line(a.credential.expires_at, data.logins.get(a.name), data.now)
         + (f" · :warning: {a.broken_reason}" if a.broken_reason else "")
         for a in data.accounts
     ]

@@ -17,6 +17,7 @@ from bot.team.accounts import AdminCheck
 from bot.team.digests import DigestBuilder
 from bot.team.jobs.tracking import TrackingMonitor
 from bot.team.outbox import SlackClients
+from bot.team.renewal import Logins
 
 
 @dataclass
@@ -30,13 +31,21 @@ class Team:
     builder: DigestBuilder
     tracking: TrackingMonitor
     slack: SlackClients
+    logins: Logins  # what waits on which team login (renewal DMs, channel notices, listings)
+    renewal_notices: Deliveries
     catchup: timedelta
     settle_after: timedelta = timedelta(minutes=2)
     admins: AdminCheck = field(default_factory=lambda: AdminCheck(configured=frozenset()))
+    renew_lead: timedelta = timedelta(hours=24)
 
     def linker(self, team_id: str, account: str) -> str | None:
         row = self.health.get(team_id, account)
         return str(row["linked_by"]) if row is not None and row["linked_by"] else None
+
+    def renewers(self, team_id: str, account: str) -> list[str]:
+        """Who is asked to renew a team login: the admin who linked it, else QWEN_BOT_ADMINS."""
+        linker = self.linker(team_id, account)
+        return [linker] if linker else sorted(self.admins.configured)
 
     def admins_for(self, team_id: str, account: str) -> Iterable[str]:
         """Who hears about a broken team account: QWEN_BOT_ADMINS, its linker, its subscribers."""

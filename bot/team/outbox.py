@@ -118,6 +118,11 @@ class Poster(Protocol):
 
     def open_dm(self, user_id: str) -> str | None: ...
 
+    def update(self, *, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> Outcome:
+        """chat.update of a message we posted (a notice whose wait is over)."""
+        ...
+
+
     def upload_private_png(self, *, data: bytes, filename: str, title: str, alt: str) -> Upload: ...
 
     def find_posted(self, *, channel: str, oldest: float, event_type: str, run_id: int) -> Lookup:

@@ -59,10 +59,10 @@ def local_world(
 
 
 @contextmanager
-def served(world: World, *, worker_idle_seconds: float = 0.1) -> Iterator[Running]:
-    """The bot (web + worker thread) on a free port, the local workspace pointed at it."""
+def served(world: World, *, worker_idle_seconds: float = 0.1, worker: bool = True) -> Iterator[Running]:
+    """The bot (web, and a worker thread unless `worker=False`) on a free port, Slack pointed at it."""
     composed = build_bot(world.services)
-    bot = start(composed, host="127.0.0.1", port=0, worker=True, worker_idle_seconds=worker_idle_seconds)
+    bot = start(composed, host="127.0.0.1", port=0, worker=worker, worker_idle_seconds=worker_idle_seconds)
     world.slack.bot_url = bot.url + "/slack/events"
     try:
         yield bot

@@ -206,9 +206,10 @@ def test_dead_claim_is_taken_over_after_the_lease(
     assert len(slack.messages(GENERAL)) == 1
 
 
-def test_expired_team_login_tells_admins_once_and_posts_nothing(
+def test_expired_team_login_tells_admins_once_and_each_channel_once_per_waiting_digest(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
+    """No digest without a login, but never silence: one short notice per waiting digest (issue 14)."""
     team_id = slack.ws.team_id
     creds = DeviceCredentials(sim.issue_token(), NOW - timedelta(minutes=1), QwenUser("u1", None, None))
     services.credentials.put(Owner.team_account(team_id, "prod"), creds)
@@ -224,8 +225,13 @@ def test_expired_team_login_tells_admins_once_and_posts_nothing(
         now=NOW - timedelta(days=60),
     )
     job(services, "w1").run_due(NOW)
+    job(services, "w2").run_due(NOW)
     job(services, "w1").run_due(NOW + timedelta(hours=1))
-    assert slack.messages(GENERAL) == []
+    # the weekly digest is due (the monthly one's slot is past the catch-up window): one notice, no digest
+    assert [m.text for m in slack.messages(GENERAL)] == [
+        ":hourglass_flowing_sand: This week's digest is waiting for an admin to renew the QwenCloud login "
+        "of account prod."
+    ]
     notices = [m for m in slack.dms(ADMIN) if "Tracking of team account *prod* stopped" in m.text]
     assert len(notices) == 1
     assert Decimal(1) > 0

@@ -266,3 +266,27 @@ def test_process_prints_listening_and_imports_nothing_from_bot() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+def test_token_ttl_flag_and_control_set_the_login_lifetime() -> None:
+    """`--token-ttl S` (and `token_ttl` on /_sim/control) make short logins, so expiry is testable in
+    minutes: a token issued at the frozen instant expires S seconds later."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "simulator", "--port", "0", "--token-ttl", "120",
+         "--now", "2026-04-13T08:50:00Z"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline().split()[1])
+        control = f"http://127.0.0.1:{port}/_sim/control"
+        assert httpx.get(control).json()["token_ttl"] == 120
+        issued = httpx.post(control, json={"action": "issue_token"}).json()["result"]
+        assert issued["expires_at"].startswith("2026-04-13T08:52:00")
+        httpx.post(control, json={"token_ttl": 3600})
+        issued = httpx.post(control, json={"action": "issue_token"}).json()["result"]
+        assert issued["expires_at"].startswith("2026-04-13T09:50:00")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)

@@ -25,9 +25,11 @@ from bot.storage.owner import Owner
 from bot.storage.team_store import Subscription, SubscriptionStore
 from bot.team.digest_view import chart_alt, digest_message, digest_title
 from bot.team.digests import DigestBuilder, DigestReport
+from bot.team.jobs.renewal_notice import WAITING, ChannelNotices
 from bot.team.jobs.settle import CHANNEL_GAP, SETTLE_AFTER, RunCache, settle_unknown
 from bot.team.jobs.tracking import TrackingMonitor
 from bot.team.outbox import DIGEST_EVENT, Posted, Poster, Refused, RetryLater, SlackClients, Unknown, Upload
+from bot.team.renewal_view import notice_done, notice_skipped
 
 log = logging.getLogger("bot.digest")
 AUTH_RETRY = timedelta(minutes=30)
@@ -55,6 +57,7 @@ class DigestJob:
         concurrency: int = 16,
         settle_after: timedelta = SETTLE_AFTER,
         channel_gap: float = CHANNEL_GAP,
+        notices: ChannelNotices | None = None,
     ) -> None:
         self._subs = subscriptions
         self._runs = runs
@@ -67,6 +70,7 @@ class DigestJob:
         self._concurrency = max(1, concurrency)
         self._settle_after = settle_after
         self._gap = channel_gap
+        self._notices = notices  # None: an expired login just retries (no channel notice)
 
     def run_due(self, now: datetime) -> int:
         """Settle unknown outcomes, then post every due digest: channels concurrently, each in order."""
@@ -75,6 +79,8 @@ class DigestJob:
             self._runs, self._subs, self._slack, now=now, after=self._settle_after, catchup=self._catchup
         )
         subs = {sub.id: sub for sub in self._subs.active()}
+        if self._notices is not None:  # digests parked for a renewal go as soon as the login is renewed
+            self._notices.renewed(self._runs, subs, now=now)
         plan: dict[str, list[tuple[Subscription | None, int | None]]] = {}
         for row in self._runs.due(now=now, limit=DUE_BATCH):
             sub = subs.get(int(row["subscription_id"]))
@@ -142,10 +148,15 @@ class DigestJob:
         if client is None:
             self._runs.retry(claim, now=now, after=timedelta(minutes=10), error="no Slack token for the team")
             return
+        if self._stale_wait(client, sub, claim, now=now):
+            return
         key = self._key(sub, occurrence)
         try:  # one report per (account, period, kind) per run, however many channels want it
             report = run.get(("report", *key), lambda: self._report(sub, occurrence, now))
         except QwenBotError as exc:
+            if isinstance(exc, AuthError) and self._notices is not None:
+                self._wait_for_renewal(client, sub, claim, exc, now=now)
+                return
             after = AUTH_RETRY if isinstance(exc, AuthError) else backoff(claim.attempts)
             self._runs.retry(claim, now=now, after=after, error=f"QwenCloud: {exc.code}")
             return
@@ -173,6 +184,33 @@ class DigestJob:
         self._record(claim, outcome, now=now)
         if isinstance(outcome, Posted):
             run.posted(sub.channel_id)
+            if self._notices is not None and str(claim.row["error"] or "").startswith(WAITING):
+                self._notices.settle(client, sub, occurrence, notice_done(sub.account, sub.schedule.cadence))
+
+    def _wait_for_renewal(
+        self, client: Poster, sub: Subscription, claim: Claim, exc: AuthError, *, now: datetime
+    ) -> None:
+        """The login is expired at the slot: tell the channel once, park the run until it is renewed (made
+        due by `ChannelNotices.renewed`) or the catch-up window ends (then skipped, the notice says so)."""
+        assert self._notices is not None
+        occurrence: datetime = claim.row["occurrence"]
+        if self._stale_wait(client, sub, claim, now=now, waiting=True):
+            return
+        self._notices.announce(client, sub, occurrence, now=now)
+        until = min(now + AUTH_RETRY, occurrence + self._catchup + timedelta(minutes=1))
+        self._runs.wait(claim, now=now, until=until, error=f"{WAITING} {exc.code}")
+
+    def _stale_wait(
+        self, client: Poster, sub: Subscription, claim: Claim, *, now: datetime, waiting: bool = False
+    ) -> bool:
+        """A run that waited for a renewal past the catch-up window is skipped, never posted stale."""
+        occurrence: datetime = claim.row["occurrence"]
+        waited = waiting or str(claim.row["error"] or "").startswith(WAITING)
+        if self._notices is None or not waited or now - occurrence <= self._catchup:
+            return False
+        self._runs.failed(claim, now=now, error="the login was not renewed within the catch-up window")
+        self._notices.settle(client, sub, occurrence, notice_skipped(sub.account, sub.schedule.cadence))
+        return True
 
     @staticmethod
     def _key(sub: Subscription, occurrence: datetime) -> tuple[object, ...]:

@@ -1,5 +1,10 @@
-"""A DM one day before a QwenCloud login expires, once per credential (reminder row UNIQUE team, user,
-expires_at, inserted before the DM; a new login has a new expiry and so gets its own reminder)."""
+"""A DM before a QwenCloud login expires, once per credential (reminder row UNIQUE team, user, expires_at,
+inserted before the DM; a new login has a new expiry and so gets its own reminder).
+
+Logins last anything from an hour to 30 days (the server decides), so the reminder comes a quarter of the
+login's lifetime before it expires, at most a day before: a 1-hour login is reminded 15 minutes before, a
+30-day one a day before, and never right after logging in. Only people who asked the bot something within
+RECENT are reminded (credential.last_used_at, noted by bot.core.accounts)."""
 
 from __future__ import annotations
 
@@ -17,19 +22,33 @@ from bot.storage.owner import TEAM_ACCOUNT_PREFIX
 from bot.team.outbox import Posted, Refused, RetryLater, SlackClients
 
 log = logging.getLogger("bot.reminders")
-REMIND_BEFORE = timedelta(days=1)
+REMIND_BEFORE = timedelta(days=1)  # the longest lead (30-day logins); shorter logins get a quarter
+RECENT = timedelta(days=7)
 
 
-def reminder_text(expires_at: datetime, account: str | None = None) -> str:
+def remind_at(logged_in: datetime, expires_at: datetime, most: timedelta = REMIND_BEFORE) -> datetime:
+    """When to remind of a login that lasts from `logged_in` to `expires_at`."""
+    return expires_at - min(most, (expires_at - logged_in) / 4)
+
+
+def left_text(left: timedelta) -> str:
+    minutes = max(1, int(left.total_seconds() // 60))
+    if minutes < 120:
+        return f"{minutes} minutes"
+    return f"{minutes // 60} hours" if minutes < 48 * 60 else f"{minutes // 1440} days"
+
+
+def reminder_text(expires_at: datetime, account: str | None = None, *, left: timedelta) -> str:
+    within = f"in about {left_text(left)}"
     if account is not None:
         return (
             f":hourglass_flowing_sand: The QwenCloud login of team account *{account}* expires on "
-            f"*{expires_at:%Y-%m-%d %H:%M} UTC* (in less than a day); its digests and alerts stop then. "
+            f"*{expires_at:%Y-%m-%d %H:%M} UTC* ({within}); its digests and alerts stop then. "
             f"DM me `relink {account}` to renew it."
         )
     return (
         f":hourglass_flowing_sand: Your QwenCloud login expires on "
-        f"*{expires_at:%Y-%m-%d %H:%M} UTC* (in less than a day). Run `/qwen login` to renew it, or the "
+        f"*{expires_at:%Y-%m-%d %H:%M} UTC* ({within}). Run `/qwen login` to renew it, or the "
         f"App Home's *Log in* button."
     )
 
@@ -58,7 +77,7 @@ class ReminderJob:
 
     def _expiring(self, now: datetime) -> list[tuple[str, str, datetime]]:
         c = credential.c
-        query = select(c.team_id, c.user_id, c.expires_at).where(
+        query = select(c.team_id, c.user_id, c.expires_at, c.updated_at, c.last_used_at).where(
             c.expires_at > now,
             c.expires_at <= now + self._before,
             c.team_id != "local",
@@ -66,7 +85,13 @@ class ReminderJob:
         if self._linker is None:
             query = query.where(~c.user_id.startswith(TEAM_ACCOUNT_PREFIX, autoescape=True))
         with self._engine.connect() as conn:
-            return [(r.team_id, r.user_id, r.expires_at) for r in conn.execute(query)]
+            rows = list(conn.execute(query))
+        return [
+            (r.team_id, r.user_id, r.expires_at)
+            for r in rows
+            if now >= remind_at(r.updated_at, r.expires_at, self._before)
+            and (r.user_id.startswith(TEAM_ACCOUNT_PREFIX) or _recent(r.last_used_at, now))
+        ]
 
     def run_due(self, now: datetime) -> int:
         self._reminders.expire_unknown(now=now)
@@ -108,7 +133,8 @@ class ReminderJob:
             return
         if not self._reminders.sending(claim, now=now, channel_id=channel):
             return
-        outcome = client.post(channel=channel, **notice(reminder_text(row["expires_at"], account)).payload())
+        text = reminder_text(row["expires_at"], account, left=row["expires_at"] - now)
+        outcome = client.post(channel=channel, **notice(text).payload())
         if isinstance(outcome, Posted):
             self._reminders.posted(claim, now=now, ts=outcome.ts)
         elif isinstance(outcome, RetryLater):
@@ -117,3 +143,8 @@ class ReminderJob:
             self._reminders.retry(claim, now=now, after=timedelta(minutes=15), error=outcome.error)
         else:
             self._reminders.failed(claim, now=now, error=str(getattr(outcome, "error", outcome)))
+
+
+def _recent(last_used: datetime | None, now: datetime) -> bool:
+    """Asked the bot something within RECENT (someone who never uses it needs no nagging)."""
+    return last_used is not None and last_used >= now - RECENT
