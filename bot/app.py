@@ -6,6 +6,8 @@ settings -> build_services -> build_bot -> Bolt app (bot/slack/bolt.py) + handle
 
 from __future__ import annotations
 
+import dataclasses
+
 from slack_bolt import App
 
 import handlers
@@ -32,7 +34,7 @@ def build_app(bot: Bot, *, token_verification: bool = True) -> App:
 
 def wsgi() -> WSGIApp:
     """gunicorn 'bot.app:wsgi()': settings from the environment -> services -> Bolt app -> WSGI callable."""
-    settings = Settings.from_env()
+    settings = dataclasses.replace(Settings.from_env(), shared_process=True)
     configure_logging(settings)
     services = build_services(settings)
     metrics = metrics_wsgi_app(
