@@ -40,4 +40,5 @@ def wsgi() -> WSGIApp:
     metrics = metrics_wsgi_app(
         settings.prometheus_multiproc_dir, pending_count=pending_login_count(services.engine)
     )
-    return wsgi_app(build_app(build_bot(services)), metrics=metrics)
+    token = settings.metrics_token.get() if settings.metrics_token else None
+    return wsgi_app(build_app(build_bot(services)), metrics=metrics, metrics_token=token)

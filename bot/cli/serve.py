@@ -80,7 +80,7 @@ def start(
     server = make_server(
         host,
         services.settings.port if port is None else port,
-        wsgi_app(app),
+        wsgi_app(app, metrics_token=_metrics_token(services.settings)),
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )
@@ -99,6 +99,10 @@ def start(
         handle.socket_mode.connect()
     log.info("serving Slack at %s/slack/events (worker %s)", handle.url, "on" if worker else "off")
     return handle
+
+
+def _metrics_token(settings: Settings) -> str | None:
+    return settings.metrics_token.get() if settings.metrics_token else None
 
 
 def register(sub: Any) -> None:
