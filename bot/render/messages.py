@@ -112,13 +112,21 @@ def _open_link(url: str) -> dict[str, object]:
     return button("Open QwenCloud to approve", OPEN_LINK_ACTION, url=url, style="primary")
 
 
+# A device-flow link approved by the wrong person links their QwenCloud account to someone else's Slack.
+ONLY_YOUR_OWN = "Approve only a link you asked for yourself (with /qwen login just now); otherwise ignore it."
+
+
 def login_link(url: str, *, expires_in: int, again: bool = False) -> Message:
     minutes = max(1, expires_in // 60)
     lead = "Your login is still waiting." if again else "Approve this login in QwenCloud."
     text = f"{lead} The link works for about {minutes} min and only you can see it."
     return Message(
         text,
-        [section(f":key: {text}"), actions(_open_link(url)), context("I'll tell you here when it's done.")],
+        [
+            section(f":key: {text}"),
+            actions(_open_link(url)),
+            context(f"{ONLY_YOUR_OWN} I'll tell you here when it's done."),
+        ],
     )
 
 
