@@ -223,7 +223,7 @@ def build_team(services: Services, *, slack: SlackClients) -> Team:
         slack=slack,
         catchup=timedelta(hours=settings.digest_catchup_hours),
         settle_after=timedelta(seconds=settings.digest_settle_seconds),
-        admins=AdminCheck(configured=settings.admins),
+        admins=AdminCheck(configured=settings.admins, single_workspace=settings.slack_bot_token is not None),
     )
     team.tracking = TrackingMonitor(health=health, slack=slack, admins_for=team.admins_for)
     return team
