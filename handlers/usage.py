@@ -14,6 +14,7 @@ from bot.render import layouts
 from bot.render import messages as render
 from bot.render import usage as figures
 from bot.render.blocks import Message, actions, context
+from bot.render.mrkdwn import esc
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
 
 PICKER_BLOCK = "qwen_breakdown"
@@ -111,7 +112,8 @@ class UsageHandler:
                 message = self.answer(command, asker, tz_name, text)
             else:
                 message = self.figures(command, asker, tz_name, text)
-                message = Message(message.text, [*message.blocks, context(f"Shared by <@{asker.user_id}>")])
+                shared = context(f"Shared by <@{esc(asker.user_id)}>")
+                message = Message(message.text, [*message.blocks, shared])
         except Exception as exc:
             log.info("usage action failed (%s)", type(exc).__name__)
             respond(replace_original=False, response_type="ephemeral", **render.error_message(exc).payload())

@@ -22,6 +22,7 @@ from bot.core.grammar.team import MAX_AMOUNT
 from bot.core.usage import UsageService
 from bot.qwencloud.results import Payg, Summary
 from bot.render.messages import notice
+from bot.render.mrkdwn import esc
 from bot.render.usage import money, pct
 from bot.storage.delivery import Claim
 from bot.storage.owner import Owner
@@ -86,7 +87,7 @@ def describe(rule: AlertRule) -> str:
 
 def _describe(rule: AlertRule) -> str:
     if rule.kind == "free_tier":
-        return f"free tier of `{rule.target}` below {pct(float(rule.threshold))} left"
+        return f"free tier of `{esc(rule.target)}` below {pct(float(rule.threshold))} left"
     if rule.kind == "coding_plan":
         window = WINDOW_LABELS.get(rule.target, rule.target)
         return f"coding plan {window} above {pct(float(rule.threshold))} used"
