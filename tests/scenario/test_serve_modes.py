@@ -81,7 +81,11 @@ def _started(env: dict[str, str], tmp_path: Path, *args: str) -> tuple[subproces
         assert proc.poll() is None, log.read_text()
         return "LISTENING" in log.read_text()
 
-    eventually(listening, interval=0.2)
+    try:
+        eventually(listening, interval=0.2)
+    except BaseException:
+        _stop(proc)
+        raise
     return proc, log
 
 
