@@ -154,3 +154,7 @@ def test_a_summary_over_13_months_is_refused_by_ours(clean_pair: Pair) -> None:
     assert "at most 13 calendar months" in ours.error()["error"]["message"]
     ours_ok = clean_pair.ours.run("usage", "summary", "--from", "2025-06-01", "--to", "2026-06-15")
     assert ours_ok.code == 0  # 13 months is still fine
+    far = ("usage", "payg", "--from", "2026-06-01", "--to", "2028-12-31", "--format", "json")
+    official, ours = clean_pair.both(*far)  # the lookback checks only `from`: 1.4.1 asks for 31 months
+    assert official.code == 0 and "error" not in official.stdout
+    assert ours.code == 4 and ours.error()["error"]["code"] == "RANGE_TOO_LONG"
