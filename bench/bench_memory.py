@@ -58,7 +58,7 @@ def _settle(s: Stack, seconds: float) -> None:
 
 
 def main() -> dict[str, float]:
-    users = [f"UM{i:03d}" for i in range(20)]
+    users = [f"UM{i:03d}" for i in range(40)]  # one question each per round: one answer in flight per user
     out: dict[str, float] = {}
     with stack(latency_ms=20) as s:
         s.link(users)

@@ -6,6 +6,8 @@ settings -> build_services -> build_bot -> Bolt app (bot/slack/bolt.py) + handle
 
 from __future__ import annotations
 
+import dataclasses
+
 from slack_bolt import App
 
 import handlers
@@ -32,10 +34,11 @@ def build_app(bot: Bot, *, token_verification: bool = True) -> App:
 
 def wsgi() -> WSGIApp:
     """gunicorn 'bot.app:wsgi()': settings from the environment -> services -> Bolt app -> WSGI callable."""
-    settings = Settings.from_env()
+    settings = dataclasses.replace(Settings.from_env(), shared_process=True)
     configure_logging(settings)
     services = build_services(settings)
     metrics = metrics_wsgi_app(
         settings.prometheus_multiproc_dir, pending_count=pending_login_count(services.engine)
     )
-    return wsgi_app(build_app(build_bot(services)), metrics=metrics)
+    token = settings.metrics_token.get() if settings.metrics_token else None
+    return wsgi_app(build_app(build_bot(services)), metrics=metrics, metrics_token=token)

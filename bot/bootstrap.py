@@ -234,7 +234,7 @@ def build_team(services: Services, *, slack: SlackClients) -> Team:
         slack=slack,
         catchup=timedelta(hours=settings.digest_catchup_hours),
         settle_after=timedelta(seconds=settings.digest_settle_seconds),
-        admins=AdminCheck(configured=settings.admins),
+        admins=AdminCheck(configured=settings.admins, single_workspace=settings.slack_bot_token is not None),
         logins=Logins(subscriptions=subscriptions, alert_rules=alert_rules, credentials=services.credentials),
         renewal_notices=Deliveries(engine=engine, table=renewal_notice),
         renew_lead=timedelta(hours=settings.renew_lead_hours),

@@ -12,6 +12,7 @@ from bot.base.errors import UsageError
 from bot.base.metrics import command_label, get_metrics, outcome_label
 from bot.core.grammar import usage as grammar
 from bot.core.grammar import words
+from bot.core.inflight import STILL_WORKING, InFlight
 from bot.render import messages as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
@@ -33,7 +34,9 @@ class CommandRouter:
         usage: UsageHandler,
         team: TeamCommandHandler | None = None,
         version: VersionHandler | None = None,
+        inflight: InFlight | None = None,
     ) -> None:
+        self._inflight = inflight or InFlight()
         self._team = team
         self._version = version
         self._clock = clock
@@ -58,14 +61,37 @@ class CommandRouter:
         return None
 
     def ack(self, ack: Ack, body: dict[str, Any]) -> None:
-        message = self._instant(body) or render.working()
+        try:
+            message = self._instant(body) or self._start(body)
+        except Exception as exc:  # no input may turn the ack into an HTTP 500
+            log.warning("/qwen ack failed: %s", type(exc).__name__)
+            message = render.error_message(exc)
         ack(response_type="ephemeral", **message.payload())
 
     def run(self, body: dict[str, Any], client: Any, respond: Respond) -> None:
         """Lazy: re-parse in the asker's timezone, answer, replace the "Working…" message."""
-        if self._instant(body) is not None:
+        try:
+            if self._instant(body) is not None:
+                return
+        except Exception:  # answered in the ack already
             return
         asker = asker_from(body)
+        key, holder = _slot(body)
+        if not self._inflight.holds(key, holder):
+            return  # the ack said "still working on your last question"
+        try:
+            message = self._message(body, client, asker)
+        finally:
+            self._inflight.release(key, holder)  # before the reply: the next question is welcome once seen
+        respond(replace_original=True, response_type="ephemeral", **message.payload())
+
+    def _start(self, body: dict[str, Any]) -> Message:
+        """The "Working…" ack, unless this user's last question is still being answered."""
+        if self._inflight.acquire(*_slot(body)):
+            return render.working()
+        return render.notice(STILL_WORKING)
+
+    def _message(self, body: dict[str, Any], client: Any, asker: Asker) -> Message:
         text = body.get("text") or ""
         failure: Exception | None = None
         try:
@@ -81,7 +107,7 @@ class CommandRouter:
             log.info("/qwen %s failed: %s", type(exc).__name__, getattr(exc, "code", ""))
             message, failure = render.error_message(exc), exc
         get_metrics().record_command(command_label(text), outcome_label(failure))
-        respond(replace_original=True, response_type="ephemeral", **message.payload())
+        return message
 
     def answer(
         self, command: grammar.Command, asker: Asker, tz_name: str, text: str, client: Any = None
@@ -95,3 +121,9 @@ class CommandRouter:
         if isinstance(command, grammar.Help | grammar.Version):
             return render.help_message()
         return self._usage.reply(text, asker, client)  # plain questions and command forms alike
+
+
+def _slot(body: dict[str, Any]) -> tuple[str, str]:
+    """(whose answer, which request): a lazy run gets a copy of the body, so the request is named by value."""
+    asker = asker_from(body)
+    return f"{asker.team_id}:{asker.user_id}", str(body.get("trigger_id") or body.get("response_url") or "")

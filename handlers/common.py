@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cachetools import TTLCache
+
 from bot.storage.owner import Owner
 
 log = logging.getLogger("handlers")
 TZ_CACHE_SECONDS = 600.0
+TZ_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,10 @@ class TimezoneResolver:
 
     def __init__(self, *, default: str | None) -> None:
         self._default = _zone_name(default) or "UTC"
-        self._cache: dict[tuple[str, str], tuple[float, str, str | None]] = {}
+        # bounded: one entry per asker, so a flood of ids cannot grow it without end
+        self._cache: TTLCache[tuple[str, str], tuple[str, str | None]] = TTLCache(
+            maxsize=TZ_CACHE_SIZE, ttl=TZ_CACHE_SECONDS
+        )
         self._lock = threading.Lock()
 
     def name(self, client: Any, asker: Asker) -> str:
@@ -62,12 +67,12 @@ class TimezoneResolver:
         key = (asker.team_id, asker.user_id)
         with self._lock:
             hit = self._cache.get(key)
-        if hit is not None and time.monotonic() - hit[0] < TZ_CACHE_SECONDS:
-            return hit[1], hit[2]
+        if hit is not None:
+            return hit
         tz, locale = self._lookup(client, asker.user_id)
         tz = tz or self._default
         with self._lock:
-            self._cache[key] = (time.monotonic(), tz, locale)
+            self._cache[key] = (tz, locale)
         return tz, locale
 
     def _lookup(self, client: Any, user_id: str) -> tuple[str | None, str | None]:

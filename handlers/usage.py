@@ -18,6 +18,7 @@ from bot.render import usage as figures
 from bot.render.blocks import Message, actions, context
 from bot.render.catalog import lang_of
 from bot.render.localize import localize
+from bot.render.mrkdwn import esc
 from bot.render.reading import describe, with_reading
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
 
@@ -139,7 +140,8 @@ class UsageHandler:
         try:
             message = self.reply(text, asker, client, share=share)
             if not share:
-                message = Message(message.text, [*message.blocks, context(f"Shared by <@{asker.user_id}>")])
+                shared = context(f"Shared by <@{esc(asker.user_id)}>")
+                message = Message(message.text, [*message.blocks, shared])
         except Exception as exc:
             log.info("usage action failed (%s)", type(exc).__name__)
             respond(replace_original=False, response_type="ephemeral", **render.error_message(exc).payload())

@@ -101,6 +101,11 @@ class Settings:
     log_level: str = "INFO"
     debug_slack: bool = False
     prometheus_multiproc_dir: str | None = None  # PROMETHEUS_MULTIPROC_DIR: /metrics aggregates processes
+    metrics_token: Secret | None = None  # QWEN_BOT_METRICS_TOKEN: /metrics wants `Authorization: Bearer` it
+    # The web and worker processes share one database: a key file on one machine would strand the rest,
+    # so they use it only when QWEN_BOT_ALLOW_KEY_FILE=1 says the operator means it.
+    shared_process: bool = False
+    key_file_opt_in: bool = False
     # QWEN_BOT_NOW freezes the clock (operators replaying a day, conformance tests); it then runs on.
     frozen_now: datetime | None = None
     # QWEN_BOT_VERSION_INDEX_URL: where `version --check` reads the latest release; else PIP_INDEX_URL's
@@ -122,6 +127,10 @@ class Settings:
     @property
     def slack_configured(self) -> bool:
         return bool(self.slack_bot_token or self.slack_client_id or self.slack_app_token)
+
+    @property
+    def key_file_allowed(self) -> bool:
+        return not self.shared_process or self.key_file_opt_in
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -162,6 +171,8 @@ class Settings:
             debug_slack=env.get("QWEN_BOT_DEBUG_SLACK", "").strip().lower() in ("1", "true", "yes"),
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", "").strip() or None,
             version_index_url=_index_url(env),
+            metrics_token=_secret(env, "QWEN_BOT_METRICS_TOKEN"),
+            key_file_opt_in=env.get("QWEN_BOT_ALLOW_KEY_FILE", "").strip().lower() in ("1", "true", "yes"),
         )
 
 

@@ -21,6 +21,9 @@ INVALID_PERIOD = (
     "Invalid period: '{}'. Valid: today, yesterday, week, month, last-month, quarter, year, YYYY-MM"
 )
 LOOKBACK_MESSAGE = "date range exceeds maximum lookback (1 year)"
+# A command's upstream work is bounded: one consume-summary fan-out per calendar month, at most this many
+# (a full one-year lookback touches 13 months).
+MAX_MONTH_CHUNKS = 13
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +132,41 @@ def month_chunks(rng: DateRange) -> list[tuple[date, date]]:
         chunks.append((start, last))
         start = last + timedelta(days=1)
     return chunks
+
+
+def month_count(rng: DateRange) -> int:
+    """How many calendar months the range touches, without building them (an absurd range is cheap)."""
+    return (rng.end.year - rng.start.year) * 12 + rng.end.month - rng.start.month + 1
+
+
+def check_chunks(rng: DateRange) -> None:
+    """At most MAX_MONTH_CHUNKS month chunks per command: refused before any upstream call."""
+    if month_count(rng) > MAX_MONTH_CHUNKS:
+        raise InvalidArgument(
+            f"The range {rng.from_text} to {rng.to_text} spans {month_count(rng)} months; "
+            f"at most {MAX_MONTH_CHUNKS} calendar months per command.",
+            code="RANGE_TOO_LONG",
+        )
+
+
+def check_bounds(rng: DateRange, *, today: date, explicit_end: date | None = None) -> None:
+    """The chat's range rules, before any call: not in the future, the official one-year lookback (for
+    summary too), the month cap. A month or quarter preset may end later this month (its days are just
+    empty); an explicit `--to` may not end after today."""
+    month_end = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
+    if rng.start > today or rng.end > month_end or (explicit_end is not None and explicit_end > today):
+        raise UsageError(
+            f"The range {rng.from_text} to {rng.to_text} ends after today ({today.isoformat()}). "
+            "Pick dates up to today."
+        )
+    if rng.start < minus_year_date(today):
+        raise UsageError(LOOKBACK_MESSAGE + ": pick a start within the last 12 months.")
+    check_order(rng)
+    check_chunks(rng)
+
+
+def minus_year_date(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February, like _minus_year
+        return day.replace(year=day.year - 1, month=3, day=1)

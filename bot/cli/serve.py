@@ -80,7 +80,7 @@ def start(
     server = make_server(
         host,
         services.settings.port if port is None else port,
-        wsgi_app(app),
+        wsgi_app(app, metrics_token=_metrics_token(services.settings)),
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )
@@ -101,11 +101,18 @@ def start(
     return handle
 
 
+def _metrics_token(settings: Settings) -> str | None:
+    return settings.metrics_token.get() if settings.metrics_token else None
+
+
 def register(sub: Any) -> None:
     parser = sub.add_parser("serve", help="web endpoint + worker in one process (PORT, default 3000)")
     parser.add_argument("--port", type=int, default=None, help="override PORT")
     parser.add_argument("--host", default="0.0.0.0")
     parser.add_argument("--no-worker", action="store_true", help="serve web only")
+    parser.add_argument(
+        "--local", action="store_true", help="the local Slack workspace and QwenCloud simulator (127.0.0.1)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -119,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         settings = Settings.from_env()
         configure_logging(settings)
         port = settings.port if args.port is None else args.port
-        embedded = prepare(settings, host=args.host, port=port)
+        embedded = prepare(settings, host=args.host, port=port, local=args.local)
         services = build_services(embedded.settings)
     except ConfigError as exc:
         if embedded is not None:
@@ -128,8 +135,9 @@ def run(args: argparse.Namespace) -> int:
         return exc.exit_code
     # With the local workspace on PORT, the bot's own endpoint takes a free port behind it.
     bot_port = 0 if embedded.workspace is not None else port
+    host = "127.0.0.1" if embedded.workspace is not None else args.host  # only the local page calls it
     try:
-        handle = start(build_bot(services), host=args.host, port=bot_port, worker=not args.no_worker)
+        handle = start(build_bot(services), host=host, port=bot_port, worker=not args.no_worker)
     except ConfigError as exc:
         services.close()
         embedded.stop()

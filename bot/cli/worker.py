@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import signal
 import sys
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.bootstrap import build_bot, build_services
 
     try:
-        settings = Settings.from_env()
+        settings = dataclasses.replace(Settings.from_env(), shared_process=True)  # no key-file fallback
         configure_logging(settings)
         now = _instant(args.now)
         services = build_services(settings)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from bot.base.clock import Clock
 from bot.base.errors import QwenBotError
-from bot.base.periods import DateRange, resolve
+from bot.base.periods import DateRange, check_bounds, resolve
 from bot.core.accounts import Accounts
 from bot.core.analysis import Finding, analyse_summary, free_tier_findings, payg_findings, previous_period
 from bot.core.grammar.usage import Period
@@ -57,6 +57,13 @@ def date_range(period: Period, *, today: date) -> DateRange:
     return resolve(today=today, period=period.preset, days=period.days, from_=period.from_, to=period.to)
 
 
+def bounded_range(period: Period, *, today: date) -> DateRange:
+    """The range, refused before any call when in the future, beyond the lookback or too long."""
+    rng = date_range(period, today=today)
+    check_bounds(rng, today=today, explicit_end=period.to)
+    return rng
+
+
 class Answers:
     def __init__(self, *, usage: UsageService, accounts: Accounts, clock: Clock) -> None:
         self._usage = usage
@@ -69,7 +76,7 @@ class Answers:
 
     def summary(self, owner: Owner, period: Period, *, today: date, fresh: bool = False) -> SummaryAnswer:
         token, account = self._accounts.token_for(owner), _account(owner)
-        rng = date_range(period, today=today)
+        rng = bounded_range(period, today=today)
         previous = self._previous_payg(token, rng, account)
         summary = self._usage.summary(token, rng, account=account, fresh=fresh)
         findings = analyse_summary(summary, today=today, previous=_result(previous))
@@ -77,7 +84,7 @@ class Answers:
 
     def payg(self, owner: Owner, period: Period, *, today: date, fresh: bool = False) -> PaygAnswer:
         token, account = self._accounts.token_for(owner), _account(owner)
-        rng = date_range(period, today=today)
+        rng = bounded_range(period, today=today)
         previous = self._previous_payg(token, rng, account)
         payg = self._usage.payg(token, rng, account=account, fresh=fresh)
         findings = payg_findings(payg, rng, today=today, previous=_result(previous))
@@ -94,7 +101,7 @@ class Answers:
         self, owner: Owner, model: str, period: Period, granularity: str, *, today: date, fresh: bool = False
     ) -> BreakdownAnswer:
         token, account = self._accounts.token_for(owner), _account(owner)
-        rng = date_range(period, today=today)
+        rng = bounded_range(period, today=today)
         result = self._usage.breakdown(token, model, rng, granularity, account=account, fresh=fresh)
         return BreakdownAnswer(result, self._clock.now())
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.base.clock import Clock
 from bot.base.errors import InvalidArgument, ModelNotFound, QwenBotError
-from bot.base.periods import DateRange, check_order, month_chunks, validate
+from bot.base.periods import DateRange, check_chunks, check_order, month_chunks, validate
 from bot.qwencloud import aggregate
 from bot.qwencloud import breakdown as breakdown_math
 from bot.qwencloud.client import QwenCloudClient
@@ -61,6 +61,7 @@ class UsageService:
     ) -> Summary:
         """All four sections. A from > to range is INVALID_RANGE here too (the CLI returns empty PAYG)."""
         check_order(rng)
+        check_chunks(rng)
         return self._cached(
             account, f"summary:{rng.from_text}:{rng.to_text}", fresh, lambda: self._summary(token, rng)
         )
@@ -73,6 +74,7 @@ class UsageService:
 
     def payg(self, token: str, rng: DateRange, *, account: str | None = None, fresh: bool = False) -> Payg:
         validate(rng, now=self._clock.now())
+        check_chunks(rng)
         key = f"payg:{rng.from_text}:{rng.to_text}"
         return self._cached(account, key, fresh, lambda: aggregate.payg(self._consume(token, rng, None)))
 
@@ -87,6 +89,7 @@ class UsageService:
         fresh: bool = False,
     ) -> Breakdown:
         validate(rng, now=self._clock.now())
+        check_chunks(rng)
         gran = _granularity(granularity)
         if not model.strip():
             raise InvalidArgument("Model ID is required.")
@@ -159,17 +162,13 @@ class UsageService:
         return items
 
     def _breakdown(self, token: str, model: str, rng: DateRange, gran: Granularity) -> Breakdown:
-        # The catalogue and the month chunks at once; chunks are leaf tasks so the pool cannot deadlock.
-        series = self._submit(self._client.model_series, token)
-        try:
-            items = self._consume(token, rng, model)
-        except BaseException:
-            _settle([series])
-            raise
-        catalogue: list[ModelSeriesItem] = series.result()
+        # The catalogue first: an unknown model is refused before the month chunks fan out (one call
+        # rather than one per month; the round trip is the price of bounded work).
+        catalogue: list[ModelSeriesItem] = self._client.model_series(token)
         found = next((m for m in catalogue if m.model == model), None)
         if found is None:
             raise ModelNotFound(model, aggregate.suggest(model, [m.model for m in catalogue]))
+        items = self._consume(token, rng, model)
         rows, total = breakdown_math.rows(items, rng, gran)
         return Breakdown(
             model_id=model,

@@ -32,6 +32,9 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+PURGE_EVERY = timedelta(hours=1)
+
+
 class LoginPollJob:
     """Polls every due pending device-flow login once; two workers never hold the same row."""
 
@@ -51,8 +54,15 @@ class LoginPollJob:
         self._worker_id = worker_id
         self._lease = lease
         self._batch = batch
+        self._purged_at: datetime | None = None
 
     def run_due(self, now: datetime) -> int:
+        if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
+            self._purged_at = now
+            try:
+                self._pending.purge_finished(now=now)  # ended flows go after a week
+            except Exception:
+                log.exception("purging finished logins failed")
         rows = self._pending.claim_due(
             worker_id=self._worker_id, now=now, lease=self._lease, limit=self._batch
         )

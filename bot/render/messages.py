@@ -27,6 +27,7 @@ from bot.render.blocks import (
     section,
     static_select,
 )
+from bot.render.mrkdwn import esc
 
 # action ids: handlers register these; manifest and tests check them
 LOGIN_ACTION = "qwen_login"
@@ -84,13 +85,13 @@ def status_message(view: StatusView, *, tz_name: str) -> Message:
         return Message(text, [section(f":x: {text} Log in to see your usage."), actions(login_button())])
     until = _when(view.expires_at, tz_name)
     if view.expired:
-        text = f"Your QwenCloud login as {view.who or 'unknown'} expired {until}."
+        text = f"Your QwenCloud login as {esc(view.who or 'unknown')} expired {until}."
         return Message(text, [section(f":warning: {text}"), actions(login_button())])
-    text = f"Linked to QwenCloud as {view.who or 'unknown'} until {until}."
+    text = f"Linked to QwenCloud as {esc(view.who or 'unknown')} until {until}."
     return Message(
         text,
         [
-            section(f":white_check_mark: Linked to QwenCloud as *{view.who or 'unknown'}*"),
+            section(f":white_check_mark: Linked to QwenCloud as *{esc(view.who or 'unknown')}*"),
             context(f"Login valid until {until}"),
         ],
     )
@@ -112,23 +113,31 @@ def _open_link(url: str) -> dict[str, object]:
     return button("Open QwenCloud to approve", OPEN_LINK_ACTION, url=url, style="primary")
 
 
+# A device-flow link approved by the wrong person links their QwenCloud account to someone else's Slack.
+ONLY_YOUR_OWN = "Approve only a link you asked for yourself (with /qwen login just now); otherwise ignore it."
+
+
 def login_link(url: str, *, expires_in: int, again: bool = False) -> Message:
     minutes = max(1, expires_in // 60)
     lead = "Your login is still waiting." if again else "Approve this login in QwenCloud."
     text = f"{lead} The link works for about {minutes} min and only you can see it."
     return Message(
         text,
-        [section(f":key: {text}"), actions(_open_link(url)), context("I'll tell you here when it's done.")],
+        [
+            section(f":key: {text}"),
+            actions(_open_link(url)),
+            context(f"{ONLY_YOUR_OWN} I'll tell you here when it's done."),
+        ],
     )
 
 
 def already_linked(who: str | None) -> Message:
-    text = f"You're already linked to QwenCloud as {who or 'unknown'}. Use /qwen logout to switch."
+    text = f"You're already linked to QwenCloud as {esc(who or 'unknown')}. Use /qwen logout to switch."
     return Message(text, [section(f":white_check_mark: {text}")])
 
 
 def login_done(who: str | None) -> Message:
-    text = f"Logged in to QwenCloud as {who or 'unknown'}. Try /qwen usage."
+    text = f"Logged in to QwenCloud as {esc(who or 'unknown')}. Try /qwen usage."
     return Message(text, [section(f":white_check_mark: {text}")])
 
 
@@ -191,7 +200,7 @@ def _words(exc: BaseException) -> tuple[str, str, bool]:
     for kind, what, step, offer_login in _ERRORS:
         if isinstance(exc, kind):
             message = getattr(exc, "message", "") or "no details"
-            return what.format(message=message.splitlines()[0][:500]), step, offer_login
+            return what.format(message=esc(message.splitlines()[0][:500])), step, offer_login
     return "Something went wrong on my side.", "Try again; if it keeps happening, tell the admin.", False
 
 
@@ -209,10 +218,10 @@ def _error(exc: BaseException, said: str, step: str, offer_login: bool) -> Messa
     blocks = [section(f":warning: {said}" + (f" {step}" if step else ""))]
     if isinstance(exc, errors.UsageError) and not isinstance(exc, errors.ModelNotFound):
         lines = exc.message.splitlines()
-        blocks = [section(f":warning: {lines[0]}"), *code_sections("\n".join(lines[1:]) or USAGE_TEXT)]
+        blocks = [section(f":warning: {esc(lines[0])}"), *code_sections("\n".join(lines[1:]) or USAGE_TEXT)]
     request_id = getattr(exc, "request_id", None)
     if request_id:
-        blocks.append(context(f"Request id `{request_id}`"))
+        blocks.append(context(f"Request id `{esc(request_id)}`"))
     if offer_login:
         blocks.append(actions(login_button()))
     return Message(f"{said} {step}".strip(), blocks)

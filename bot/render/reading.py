@@ -9,6 +9,7 @@ from bot.base.periods import DateRange, resolve
 from bot.core.grammar import usage as grammar
 from bot.render.blocks import Message, context
 from bot.render.catalog import MONTHS_EN, Lang, say
+from bot.render.mrkdwn import esc
 
 
 def period_label(period: grammar.Period, *, today: date, lang: Lang = "en") -> str:
@@ -27,7 +28,7 @@ def describe(command: grammar.Command, *, today: date, lang: Lang = "en") -> str
         what = say(lang, "summary")
     elif isinstance(command, grammar.UsageBreakdown) and command.model:
         gran = say(lang, "day" if command.granularity == "day" else f"{command.granularity}_g")
-        what = say(lang, "breakdown", model=command.model, granularity=gran)
+        what = say(lang, "breakdown", model=esc(command.model), granularity=gran)
     else:
         return None
     return f"{what} · {period_label(command.period, today=today, lang=lang)}"

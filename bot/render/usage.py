@@ -30,6 +30,7 @@ from bot.render.blocks import (
     header,
     section,
 )
+from bot.render.mrkdwn import esc
 
 MAX_LINES = 25  # per figure section; the rest is summarised in one line
 _UNITS = {"tokens": "tok", "images": "img", "characters": "char", "seconds": "sec", "voices": "voice"}
@@ -73,12 +74,13 @@ def free_tier_blocks(entries: tuple[FreeTierEntry, ...]) -> list[Block]:
     for e in ordered:
         q = e.quota
         if q is None:
-            lines.append(f"`{e.model_id}`  Free (Early Access)")
+            lines.append(f"`{esc(e.model_id)}`  Free (Early Access)")
         elif q.status == "expire":
-            lines.append(f"`{e.model_id}`  expired ({num(q.total)} {q.unit})")
+            lines.append(f"`{esc(e.model_id)}`  expired ({num(q.total)} {esc(q.unit)})")
         else:
             left = 100 - q.used_pct
-            lines.append(f"`{e.model_id}`  {num(q.remaining)} / {num(q.total)} {q.unit} · {pct(left)} left")
+            amounts = f"{num(q.remaining)} / {num(q.total)} {esc(q.unit)}"
+            lines.append(f"`{esc(e.model_id)}`  {amounts} · {pct(left)} left")
     return [section("*Free tier*\n" + _lines(lines, "models"))]
 
 
@@ -91,7 +93,7 @@ def coding_plan_blocks(plan: CodingPlan) -> list[Block]:
         w = getattr(plan, attr)
         if w is not None:
             items.append(f"*{label}*\n{w.remaining:,} / {w.total:,} req · {pct(w.used_pct)} used")
-    return [section(f"*Coding plan · {plan.plan or 'subscribed'}*{price}"), *fields(items)]
+    return [section(f"*Coding plan · {esc(plan.plan or 'subscribed')}*{price}"), *fields(items)]
 
 
 def token_plan_blocks(plan: TokenPlan) -> list[Block]:
@@ -99,14 +101,14 @@ def token_plan_blocks(plan: TokenPlan) -> list[Block]:
         return []
     left = 100 - plan.used_pct
     text = (
-        f"*Token plan · {plan.plan_name or 'subscribed'}*\n{num(plan.remaining_credits)} / "
+        f"*Token plan · {esc(plan.plan_name or 'subscribed')}*\n{num(plan.remaining_credits)} / "
         f"{num(plan.total_credits)} credits · {pct(left)} left"
     )
     return [section(text)]
 
 
 def _usage(usage: tuple[tuple[str, int], ...]) -> str:
-    return ", ".join(f"{num(q)} {_UNITS.get(u, u)}" for u, q in usage) or "—"
+    return ", ".join(f"{num(q)} {esc(_UNITS.get(u, u))}" for u, q in usage) or "—"
 
 
 def payg_blocks(payg: Payg, rng: DateRange) -> list[Block]:
@@ -114,7 +116,7 @@ def payg_blocks(payg: Payg, rng: DateRange) -> list[Block]:
     if not payg.models:
         return [section(f"{title}\nNo pay-as-you-go usage in this period.")]
     ordered = sorted(payg.models, key=lambda m: m.cost, reverse=True)
-    lines = [f"`{m.model_id}`  {_usage(m.usage)} · {money(m.cost)}" for m in ordered]
+    lines = [f"`{esc(m.model_id)}`  {_usage(m.usage)} · {money(m.cost)}" for m in ordered]
     return [section(f"{title}\n" + _lines(lines, "models"))]
 
 
@@ -124,15 +126,16 @@ def payg_blocks(payg: Payg, rng: DateRange) -> list[Block]:
 def finding_text(f: Finding) -> str:
     if isinstance(f, FreeTierBurn):
         if f.exhausted:
-            return f":red_circle: `{f.model_id}` free tier is used up; calls are billed pay-as-you-go."
+            return f":red_circle: `{esc(f.model_id)}` free tier is used up; calls are billed pay-as-you-go."
         pace = f"about {num(round(f.per_day or 0)) if (f.per_day or 0) >= 10 else f'{f.per_day or 0:.2g}'}"
-        pace += f" {f.unit}/day"
+        pace += f" {esc(f.unit)}/day"
         if f.exhausted_on is None:
             return (
-                f"`{f.model_id}` free tier: {pct(f.remaining_pct)} left; at {pace} it lasts until it resets."
+                f"`{esc(f.model_id)}` free tier: {pct(f.remaining_pct)} left; "
+                f"at {pace} it lasts until it resets."
             )
         return (
-            f"`{f.model_id}` free tier: {pct(f.remaining_pct)} left; at {pace} it runs out around "
+            f"`{esc(f.model_id)}` free tier: {pct(f.remaining_pct)} left; at {pace} it runs out around "
             f"*{f.exhausted_on.isoformat()}*."
         )
     if isinstance(f, CodingWindowNearLimit):
@@ -148,7 +151,8 @@ def finding_text(f: Finding) -> str:
         return f"Pay-as-you-go {money(f.current)}, {arrow} {change} from {money(f.previous)} ({prev})."
     if isinstance(f, TopModel):
         return (
-            f"`{f.model_id}` is {pct(f.share_pct)} of the spend ({money(f.cost)} of {f.models} paid models)."
+            f"`{esc(f.model_id)}` is {pct(f.share_pct)} of the spend "
+            f"({money(f.cost)} of {f.models} paid models)."
         )
     if isinstance(f, MonthEndProjection):
         return f"At this pace the month ends near *{money(f.projected)}* (spent {money(f.spent)} so far)."
@@ -227,7 +231,7 @@ def breakdown_message(
     b: Breakdown, *, tz_name: str, fetched_at: datetime, text_layout: str | None = None
 ) -> Message:
     kind = {"day": "Daily", "month": "Monthly", "quarter": "Quarterly"}[b.granularity]
-    head = f"{kind} breakdown · {b.model_id}"
+    head = f"{kind} breakdown · {b.model_id}"  # plain_text header: shown as is; the fallback is mrkdwn
     if text_layout is not None:
         figures = code_sections(text_layout)
     else:
@@ -244,10 +248,10 @@ def breakdown_message(
         ]
     blocks = [header(head), *figures, divider(), section("*Analysis*\n• " + words[0])]
     blocks.append(context_block(b.period, tz_name=tz_name, fetched_at=fetched_at))
-    return Message(f"{head} · {b.period.from_text} → {b.period.to_text}: {money(b.total.cost)}", blocks)
+    return Message(f"{esc(head)} · {b.period.from_text} → {b.period.to_text}: {money(b.total.cost)}", blocks)
 
 
 def _row_usage(tokens: int | None, usage: tuple[tuple[str, int], ...]) -> str:
     parts = [f"{num(tokens)} tok"] if tokens else []
-    parts += [f"{num(q)} {_UNITS.get(u, u)}" for u, q in usage if q]
+    parts += [f"{num(q)} {esc(_UNITS.get(u, u))}" for u, q in usage if q]
     return ", ".join(parts) or "—"

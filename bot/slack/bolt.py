@@ -18,6 +18,7 @@ from bot.base.config import Settings
 from bot.base.errors import ConfigError
 from bot.base.metrics import metrics_wsgi_app
 from bot.slack.acks import AckFirstExecutor
+from bot.slack.guard import body_too_big, metrics_allowed, refuse
 from bot.slack.installs import EncryptedInstallationStore
 from bot.slack.middleware import RequestIdMiddleware, event_listener_failed
 from bot.slack.posting import web_client
@@ -81,8 +82,9 @@ def make_app(
     return app
 
 
-def wsgi_app(app: App, *, metrics: WSGIApp | None = None) -> WSGIApp:
-    """Bolt's WSGI adapter (POST /slack/events, OAuth pages) with GET /healthz and GET /metrics in front."""
+def wsgi_app(app: App, *, metrics: WSGIApp | None = None, metrics_token: str | None = None) -> WSGIApp:
+    """Bolt's WSGI adapter (POST /slack/events, OAuth pages) with GET /healthz and GET /metrics (bearer
+    `metrics_token`) in front; bodies over 1 MB are refused unread (bot/slack/guard.py)."""
     bolt = SlackRequestHandler(app, path=EVENTS_PATH)
     prometheus = metrics or metrics_wsgi_app()
     executor = app.listener_runner.listener_executor
@@ -93,7 +95,12 @@ def wsgi_app(app: App, *, metrics: WSGIApp | None = None) -> WSGIApp:
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"ok":true}']
         if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
+            if not metrics_allowed(environ, metrics_token):
+                return refuse(start_response, "404 Not Found", "not_found")
             return prometheus(environ, start_response)
+        too_big = body_too_big(environ)
+        if too_big is not None:
+            return refuse(start_response, too_big, "request_refused")
         if acks is not None:
             acks.begin()  # lazy work started meanwhile waits until no request is in here (bot/slack/acks.py)
         try:

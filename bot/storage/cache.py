@@ -35,6 +35,7 @@ log = logging.getLogger("bot.cache")
 CODEC_VERSION = 1
 ALLOWED_MODULES = frozenset({"bot.qwencloud.results", "bot.qwencloud.models", "bot.base.periods"})
 MAX_KEY = 255
+MAX_VALUE_CHARS = 256_000  # a year of daily breakdown rows is ~60 kB; a bound, not a working size
 
 usage_cache = Table(
     "usage_cache",
@@ -102,6 +103,10 @@ class DbCache:
             text = json.dumps(encode(value), separators=(",", ":"), allow_nan=True)
         except TypeError as exc:
             log.warning("result not cacheable: %s", exc)
+            return
+        if len(text) > MAX_VALUE_CHARS:  # a huge answer is recomputed rather than stored
+            log.info("result not cached: %d characters", len(text))
+            get_metrics().record_cache("too_big")
             return
         now = self._clock.now()
         row = {"account": account, "query_key": _query_key(key), "value": text,

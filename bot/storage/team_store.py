@@ -140,6 +140,14 @@ class SubscriptionStore:
             return conn.execute(query.limit(1)).mappings().first()
 
 
+def _decimal(raw: object) -> Decimal:
+    """A stored threshold; NaN when unreadable, so one bad row cannot fail every listing (alerts.sane)."""
+    try:
+        return Decimal(str(raw))
+    except ArithmeticError:
+        return Decimal("NaN")
+
+
 def _rule(row: RowMapping) -> AlertRule:
     return AlertRule(
         int(row["id"]),
@@ -148,7 +156,7 @@ def _rule(row: RowMapping) -> AlertRule:
         row["account"],
         row["kind"],
         row["target"],
-        Decimal(row["threshold"]),
+        _decimal(row["threshold"]),
         row["created_by"],
         bool(row["firing"]),
         int(row["crossing"]),

@@ -1,6 +1,7 @@
 """Who is an admin, and team accounts: link (device flow in the admin's DM), relink, unlink, list.
 
-Admins are the user ids in QWEN_BOT_ADMINS, and workspace admins/owners according to `users.info`.
+Admins are the `TEAM:USER` entries of QWEN_BOT_ADMINS (bare ids: single-token mode only), and the asking
+team's own admins/owners according to `users.info`.
 A team account is a credential owned by Owner(team_id, "account:<name>"), encrypted like a personal one.
 """
 
@@ -8,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from cachetools import TTLCache
 
 from bot.base.clock import Clock
 from bot.base.errors import NotFound
@@ -24,6 +26,7 @@ from bot.storage.pending import NotifyTarget
 
 log = logging.getLogger("bot.admin")
 ADMIN_CACHE_SECONDS = 300.0
+ADMIN_CACHE_SIZE = 10_000  # users.info answers kept; a bound, so many askers cannot grow it for ever
 
 
 class NotAdmin(Exception):
@@ -31,34 +34,64 @@ class NotAdmin(Exception):
 
 
 class AdminCheck:
-    def __init__(self, *, configured: frozenset[str]) -> None:
+    """Admins per team. `QWEN_BOT_ADMINS` entries are `TEAM:USER`; a bare `USER` counts only in single-token
+    mode, for the one team the bot token belongs to (pinned by auth.test), never in other installed
+    workspaces. Slack admins/owners count only as members of the asking team: a Slack Connect user from
+    another organisation (users.info team_id differs), a guest, a stranger or a deleted user never does."""
+
+    def __init__(self, *, configured: frozenset[str], single_workspace: bool = False) -> None:
         self.configured = configured  # QWEN_BOT_ADMINS: admins whatever Slack says
-        self._cache: dict[tuple[str, str], tuple[float, bool]] = {}
+        self._single = single_workspace
+        self._pinned: str | None = None  # the single token's team id, once auth.test told
+        self._cache: TTLCache[tuple[str, str], bool] = TTLCache(
+            maxsize=ADMIN_CACHE_SIZE, ttl=ADMIN_CACHE_SECONDS
+        )
         self._lock = threading.Lock()
 
+    def configured_for(self, team_id: str) -> list[str]:
+        """The configured admins of this team (user ids)."""
+        out = [e.partition(":")[2] for e in self.configured if e.partition(":")[0] == team_id and ":" in e]
+        if self._single and self._pinned == team_id:
+            out += [e for e in self.configured if ":" not in e]
+        return out
+
     def is_admin(self, client: Any, team_id: str, user_id: str) -> bool:
-        if user_id in self.configured:
+        if f"{team_id}:{user_id}" in self.configured:
+            return True
+        if user_id in self.configured and self._single and self._pin(client) == team_id:
             return True
         key = (team_id, user_id)
         with self._lock:
             hit = self._cache.get(key)
-        if hit is not None and time.monotonic() - hit[0] < ADMIN_CACHE_SECONDS:
-            return hit[1]
-        answer = self._lookup(client, user_id)
+        if hit is not None:
+            return hit
+        answer = self._lookup(client, team_id, user_id)
         with self._lock:
-            self._cache[key] = (time.monotonic(), answer)
+            self._cache[key] = answer
         return answer
 
     def require(self, client: Any, team_id: str, user_id: str) -> None:
         if not self.is_admin(client, team_id, user_id):
             raise NotAdmin(user_id)
 
+    def _pin(self, client: Any) -> str | None:
+        if self._pinned is None:
+            try:
+                self._pinned = str(client.auth_test().get("team_id") or "") or None
+            except Exception as exc:  # unknown: bare ids do not count until Slack says which team this is
+                log.info("auth.test for the admin check failed (%s)", type(exc).__name__)
+        return self._pinned
+
     @staticmethod
-    def _lookup(client: Any, user_id: str) -> bool:
+    def _lookup(client: Any, team_id: str, user_id: str) -> bool:
         try:
             user = client.users_info(user=user_id).get("user") or {}
         except Exception as exc:  # no users:read, unknown user, rate limited: not an admin
             log.info("users.info for the admin check failed (%s)", type(exc).__name__)
+            return False
+        if user.get("team_id") != team_id or user.get("deleted") or user.get("is_bot"):
+            return False  # another organisation's admin (Slack Connect) is not ours
+        if user.get("is_restricted") or user.get("is_ultra_restricted") or user.get("is_stranger"):
             return False
         return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 

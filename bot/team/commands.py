@@ -17,6 +17,7 @@ from bot.core.chart import daily_spend_png
 from bot.core.grammar import team as g
 from bot.render.blocks import Message
 from bot.render.messages import error_message, listing, login_link, notice, who
+from bot.render.mrkdwn import esc
 from bot.storage.owner import Owner
 from bot.team.accounts import AdminCheck, AlreadyLinked, TeamAccounts
 from bot.team.digest_view import chart_alt, digest_message, digest_title
@@ -79,9 +80,9 @@ class TeamCommands:
             logins = {x.account: x for x in self._team.logins.accounts(team_id=asked.team_id)}
             now = self._clock.now()
             lines = [
-                f"*{a.name}* · {who(a.credential.user)} · "
+                f"*{esc(a.name)}* · {esc(who(a.credential.user))} · "
                 + expiry_line(a.credential.expires_at, logins.get(a.name), now)
-                + (f" · :warning: {a.broken_reason}" if a.broken_reason else "")
+                + (f" · :warning: {esc(a.broken_reason)}" if a.broken_reason else "")
                 for a in accounts
             ]
             return listing("Team accounts", lines, empty="None linked. DM me `link NAME` to link one.")
@@ -93,7 +94,7 @@ class TeamCommands:
         result = self._accounts.link(asked.team_id, asked.user_id, name, relink=command.action == "relink")
         if isinstance(result, AlreadyLinked):
             return notice(
-                f"Team account *{name}* is already linked ({who(result.credential.user)}). "
+                f"Team account *{name}* is already linked ({esc(who(result.credential.user))}). "
                 f"DM me `relink {name}` to replace it."
             )
         now = self._clock.now()
@@ -140,7 +141,7 @@ class TeamCommands:
             if last is not None:
                 line += f" · last {last['period_start']}: {last['state']}"
                 if last["state"] == "failed":
-                    line += f" :warning: {last['error']}"
+                    line += f" :warning: {esc(last['error'])}"
             lines.append(line)
         return listing("Digest subscriptions", lines, empty="None. `/qwen digest subscribe` in a channel.")
 
@@ -208,7 +209,7 @@ class TeamCommands:
         lines = []
         for rule in self._team.alert_rules.active(team_id=asked.team_id):
             state = "firing" if rule.firing else "ok"
-            last = f" · last value {rule.last_value}" if rule.last_value else ""
+            last = f" · last value {esc(rule.last_value)}" if rule.last_value else ""
             lines.append(
                 f"#{rule.id} · <#{rule.channel_id}> · *{rule.account}* · {describe(rule)} · {state}{last}"
             )

@@ -12,6 +12,7 @@ from decimal import Decimal
 from bot.core.chart import sparkline
 from bot.render.blocks import Block, Message, context, header, section
 from bot.render.messages import notice
+from bot.render.mrkdwn import esc
 from bot.render.usage import analysis_blocks, money, num, pct
 from bot.team.digests import DigestReport
 
@@ -43,7 +44,7 @@ def _top_lines(report: DigestReport) -> str:
     total = report.payg.total_cost
     if not report.top.top:
         return "*Top models*\nNo pay-as-you-go spend in this period."
-    lines = [f"`{model}`  {money(cost)} · {_share(cost, total)}" for model, cost in report.top.top]
+    lines = [f"`{esc(model)}`  {money(cost)} · {_share(cost, total)}" for model, cost in report.top.top]
     if report.top.other_count:
         noun = "model" if report.top.other_count == 1 else "models"
         lines.append(
@@ -89,11 +90,11 @@ def _free_tier_lines(report: DigestReport) -> list[Block]:
     lines = []
     for f in report.free_tier_low:
         if f.exhausted:
-            lines.append(f":red_circle: `{f.model_id}` used up")
+            lines.append(f":red_circle: `{esc(f.model_id)}` used up")
         else:
             reset = f", resets {f.resets_on.isoformat()}" if f.resets_on else ""
             lines.append(
-                f"`{f.model_id}`  {num(f.remaining)} / {num(f.total)} {f.unit} · "
+                f"`{esc(f.model_id)}`  {num(f.remaining)} / {num(f.total)} {esc(f.unit)} · "
                 f"{pct(f.remaining_pct)} left{reset}"
             )
     return [section("*Free tier running low*\n" + "\n".join(lines[:20]))]
@@ -110,7 +111,7 @@ def _coding_lines(report: DigestReport) -> list[Block]:
             items.append(
                 f"{label}: {pct(window.used_pct)} used ({window.remaining:,} / {window.total:,} req)"
             )
-    return [section(f"*Coding plan · {plan.plan or 'subscribed'}*\n" + "\n".join(items))]
+    return [section(f"*Coding plan · {esc(plan.plan or 'subscribed')}*\n" + "\n".join(items))]
 
 
 def _month_line(report: DigestReport) -> str:
@@ -152,10 +153,13 @@ def digest_message(report: DigestReport, *, file_id: str | None) -> Message:
 def account_link_result(name: str, kind: str, who: str | None) -> Message:
     if kind == "complete":
         text = (
-            f":white_check_mark: Team account *{name}* is linked (QwenCloud {who or 'account'}). "
+            f":white_check_mark: Team account *{esc(name)}* is linked (QwenCloud {esc(who or 'account')}). "
             f"Subscribe a channel with `/qwen digest subscribe {name}` there."
         )
     else:
         why = {"denied": "the login was denied", "expired": "the link expired"}.get(kind, "the login failed")
-        text = f":x: Team account *{name}* was not linked: {why}. DM me `link {name}` to try again."
+        text = (
+            f":x: Team account *{esc(name)}* was not linked: {esc(why)}. "
+            f"DM me `link {esc(name)}` to try again."
+        )
     return notice(text)

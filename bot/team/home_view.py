@@ -9,6 +9,7 @@ from bot.core.grammar.team import TEAM_USAGE
 from bot.core.grammar.usage import USAGE_TEXT
 from bot.render.blocks import Block, actions, button, code_sections, context, divider, fit, header, section
 from bot.render.messages import error_text, who
+from bot.render.mrkdwn import esc
 from bot.render.usage import money, num, pct
 from bot.team.home import HomeData
 from bot.team.jobs.alerts import describe
@@ -29,10 +30,11 @@ def _status(data: HomeData) -> list[Block]:
     if cred is None:
         text = ":white_circle: Not linked to QwenCloud. Log in to see your usage here and with `/qwen`."
     elif cred.is_expired(data.now):
-        text = f":red_circle: Your QwenCloud login ({who(cred.user)}) expired. Log in again."
+        text = f":red_circle: Your QwenCloud login ({esc(who(cred.user))}) expired. Log in again."
     else:
         text = (
-            f":large_green_circle: Linked as *{who(cred.user)}* until {cred.expires_at:%Y-%m-%d %H:%M} UTC."
+            f":large_green_circle: Linked as *{esc(who(cred.user))}* "
+            f"until {cred.expires_at:%Y-%m-%d %H:%M} UTC."
         )
     buttons = [button("Refresh", HOME_REFRESH)]
     if data.linked:
@@ -44,7 +46,7 @@ def _status(data: HomeData) -> list[Block]:
         blocks.insert(
             1,
             section(
-                f":key: <{data.login_url}|Open QwenCloud to approve this login> "
+                f":key: <{esc(data.login_url)}|Open QwenCloud to approve this login> "
                 "(only you see this; I will DM you when it is done)."
             ),
         )
@@ -66,7 +68,7 @@ def _usage(data: HomeData) -> list[Block]:
         q = entry.quota
         assert q is not None
         lines.append(
-            f"Free tier `{entry.model_id}`: {num(q.remaining)} / {num(q.total)} {q.unit} · "
+            f"Free tier `{esc(entry.model_id)}`: {num(q.remaining)} / {num(q.total)} {esc(q.unit)} · "
             f"{pct(100 - q.used_pct)} left"
         )
     plan = s.coding_plan
@@ -86,9 +88,9 @@ def _admin(data: HomeData) -> list[Block]:
     if not data.admin:
         return []
     accounts = [
-        f"*{a.name}* · {who(a.credential.user)} · "
+        f"*{esc(a.name)}* · {esc(who(a.credential.user))} · "
         + expiry_line(a.credential.expires_at, data.logins.get(a.name), data.now)
-        + (f" · :warning: {a.broken_reason}" if a.broken_reason else "")
+        + (f" · :warning: {esc(a.broken_reason)}" if a.broken_reason else "")
         for a in data.accounts
     ]
     subs = [f"#{s.id} <#{s.channel_id}> · {s.account} · {s.schedule.describe()}" for s in data.subscriptions]

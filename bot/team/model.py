@@ -49,7 +49,7 @@ class Team:
 
     def admins_for(self, team_id: str, account: str) -> Iterable[str]:
         """Who hears about a broken team account: QWEN_BOT_ADMINS, its linker, its subscribers."""
-        yield from self.admins.configured
+        yield from self.admins.configured_for(team_id)
         row = self.health.get(team_id, account)
         if row is not None and row["linked_by"]:
             yield str(row["linked_by"])

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.render.blocks import Block, Message, button, context, header, section
+from bot.render.mrkdwn import esc
 from bot.team.jobs.alerts import describe
 from bot.team.renewal import AccountLogin, Renewal
 
@@ -46,14 +47,14 @@ def _waiting(renewal: Renewal) -> list[str]:
 
 def renew_dm(renewals: Sequence[Renewal]) -> Message:
     """One DM to one admin naming every account to renew, what waits on it and when."""
-    names = ", ".join(sorted({r.login.account for r in renewals}))
+    names = ", ".join(sorted({esc(r.login.account) for r in renewals}))
     last = all(r.kind == "last_call" for r in renewals)
     title = "Last call: QwenCloud login to renew" if last else "QwenCloud login to renew"
     blocks: list[Block] = [header(title)]
     for r in renewals:
         login = r.login
         lost = "is not linked" if login.expires_at is None else f"expires {when(login.expires_at)}"
-        text = f"The QwenCloud login of team account *{login.account}* {lost}, before:\n" + "\n".join(
+        text = f"The QwenCloud login of team account *{esc(login.account)}* {lost}, before:\n" + "\n".join(
             _waiting(r)
         )
         blocks.append(section(text, accessory=button("Renew login", RENEW_ACTION, value=login.account)))
@@ -68,14 +69,14 @@ def _period(cadence: str) -> str:
 def channel_notice(account: str, cadence: str) -> Message:
     text = (
         f":hourglass_flowing_sand: {_period(cadence)} digest is waiting for an admin to renew the "
-        f"QwenCloud login of account *{account}*."
+        f"QwenCloud login of account *{esc(account)}*."
     )
     return Message(text.replace("*", ""), [section(text)])
 
 
 def notice_done(account: str, cadence: str) -> Message:
     text = (
-        f":white_check_mark: The QwenCloud login of account *{account}* was renewed: "
+        f":white_check_mark: The QwenCloud login of account *{esc(account)}* was renewed: "
         f"{_period(cadence).lower()} digest is posted below."
     )
     return Message(text.replace("*", ""), [section(text)])
@@ -83,7 +84,7 @@ def notice_done(account: str, cadence: str) -> Message:
 
 def notice_skipped(account: str, cadence: str) -> Message:
     text = (
-        f":no_entry_sign: The QwenCloud login of account *{account}* was not renewed in time: "
+        f":no_entry_sign: The QwenCloud login of account *{esc(account)}* was not renewed in time: "
         f"{_period(cadence).lower()} digest is skipped (no stale digests). The next one comes as usual "
         "once the login is renewed."
     )

@@ -158,7 +158,7 @@ def test_no_plaintext_token_in_sqlite_and_rotate_keys(
     new = Fernet.generate_key().decode()
     monkeypatch.setenv("QWEN_BOT_ENCRYPTION_KEYS", f"{new},{key}")
     code, out, _ = run(capsys, "rotate-keys")
-    assert code == 0 and "Re-encrypted 1 credentials and 1 pending logins" in out
+    assert code == 0 and "Re-encrypted 1 credentials, 1 pending logins and 0 Slack installation rows" in out
     monkeypatch.setenv("QWEN_BOT_ENCRYPTION_KEYS", new)  # the old key is gone: rows still readable
     assert run(capsys, "auth", "status")[0] == 0
 

@@ -280,18 +280,27 @@ def _expect(direction: str, wanted: str) -> None:
         raise team_error(f"This alert fires {wanted} a threshold: use `{wanted}`.")
 
 
+MAX_AMOUNT = Decimal(10**9)  # a bound, far above any real spend: views render what is stored
+MAX_DECIMALS = 4  # money is shown to 4 places; more would be stored and never shown
+
+
 def _percent(raw: str) -> Decimal:
     value = _number(raw.rstrip("%"))
-    if not 0 <= value <= 100:
-        raise team_error(f"'{raw}' is not a percentage between 0 and 100.")
+    if not 0 <= value <= 100 or _decimals(value) > MAX_DECIMALS:
+        raise team_error(f"'{raw}' is not a percentage between 0 and 100 (at most {MAX_DECIMALS} decimals).")
     return value
 
 
 def _amount(raw: str) -> Decimal:
     value = _number(raw.lstrip("$"))
-    if value <= 0:
-        raise team_error(f"'{raw}' must be a positive amount.")
+    if value <= 0 or value > MAX_AMOUNT or _decimals(value) > MAX_DECIMALS:
+        raise team_error(f"'{raw}' must be a positive amount up to 1000000000, with at most 4 decimals.")
     return value
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _number(raw: str) -> Decimal:

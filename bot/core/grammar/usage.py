@@ -175,7 +175,10 @@ def _options(flags: _Flags) -> Options:
 
 def parse(text: str, *, today: date) -> Command:
     """Parse `/qwen` text (or the terminal's argv joined) into a Command; raise UsageError otherwise."""
-    return parse_tokens(_split(text), today=today)
+    try:
+        return parse_tokens(_split(text), today=today)
+    except (ValueError, OverflowError) as exc:  # a date past the calendar's end (`q4 9999`) is bad input too
+        raise usage_error("That date is out of range.") from exc
 
 
 def parse_tokens(tokens: list[str], *, today: date) -> Command:

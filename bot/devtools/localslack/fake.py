@@ -137,9 +137,10 @@ class FakeSlack:
         return self.sender.send(body, content_type, secret=secret, timestamp=timestamp)
 
     def add_user(self, user_id: str, name: str, *, tz: str = "UTC", tz_offset: int = 0,
-                 is_admin: bool = False, locale: str = "en-US") -> User:
+                 is_admin: bool = False, locale: str = "en-US", home_team: str | None = None,
+                 guest: bool = False) -> User:
         return self.ws.add_user(User(user_id, name, name.title(), tz=tz, tz_label=tz, tz_offset=tz_offset,
-                                     is_admin=is_admin, locale=locale))
+                                     is_admin=is_admin, locale=locale, home_team=home_team, guest=guest))
 
     # ---- what Slack holds --------------------------------------------------------------------------
     def messages(self, channel: str) -> list[Message]:

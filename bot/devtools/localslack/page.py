@@ -9,6 +9,7 @@ import json
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
+from bot.devtools.localslack.pageguard import PageGuard
 from bot.devtools.localslack.sender import BotReply, Sender
 from bot.devtools.localslack.state import Message, Workspace
 
@@ -41,6 +42,7 @@ class PageApi:
     def __init__(self, slack: SlackLike) -> None:
         self.slack = slack
         self.ws = slack.ws
+        self.guard = PageGuard()  # checked by the server before handle(): Host, JSON, origin, secret
 
     def handle(self, verb: str, path: str, query: str, raw: bytes) -> tuple[int, JSON]:
         params = dict(parse_qsl(query))

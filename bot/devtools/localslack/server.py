@@ -143,6 +143,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._response(path.removeprefix("/response/"), raw)
             elif path.startswith("/files/"):
                 self._file(path.removeprefix("/files/"))
+            elif self.server.page is not None and self._page_refused(verb, path):
+                pass  # answered: a foreign Host, a cross-site or non-JSON POST, no secret
             elif path.startswith("/ui/") and self.server.page is not None:
                 status, body = self.server.page.handle(verb, path.removeprefix("/ui/"), parts.query, raw)
                 self.send_json(status, body)
@@ -158,6 +160,16 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:  # a broken request must not kill the server thread
             log.exception("localslack: %s %s failed", verb, path)
             self.send_json(500, {"ok": False, "error": "fatal_error"})
+
+    def _page_refused(self, verb: str, path: str) -> bool:
+        if not (path == "/" or path.startswith(("/ui/", "/static/"))):
+            return False
+        host, port = self.server.server_address[0], self.server.server_address[1]
+        name = host if isinstance(host, str) else host.decode()
+        why = self.server.page.guard.refuse(verb, self.headers, host=name, port=port)
+        if why is not None:
+            self.send_json(403, {"ok": False, "error": why})
+        return why is not None
 
     def _mounted(self, verb: str, path: str, query: str, raw: bytes) -> None:
         assert self.server.mounted is not None
@@ -241,4 +253,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(404, {"ok": False, "error": "not_found"})
             return
         ext = "." + name.rsplit(".", 1)[-1]
-        self.send_bytes(200, resource.read_bytes(), STATIC_TYPES.get(ext, "application/octet-stream"))
+        data = resource.read_bytes()
+        if name == "index.html":
+            data = self.server.page.guard.page_html(data)
+        self.send_bytes(200, data, STATIC_TYPES.get(ext, "application/octet-stream"))

@@ -28,6 +28,8 @@ class User:
     is_admin: bool = False
     is_owner: bool = False
     is_bot: bool = False
+    home_team: str | None = None  # a Slack Connect user from another organisation (their own team id)
+    guest: bool = False  # a multi-channel guest (is_restricted)
     bot_id: str | None = None
     locale: str = "en-US"
 
@@ -36,11 +38,11 @@ class User:
         if self.bot_id:
             profile["bot_id"] = self.bot_id
         return {
-            "id": self.id, "team_id": team_id, "name": self.name, "deleted": False,
+            "id": self.id, "team_id": self.home_team or team_id, "name": self.name, "deleted": False,
             "real_name": self.real_name,
             "tz": self.tz, "tz_label": self.tz_label, "tz_offset": self.tz_offset, "profile": profile,
             "is_admin": self.is_admin, "is_owner": self.is_owner, "is_primary_owner": self.is_owner,
-            "is_restricted": False, "is_ultra_restricted": False, "is_bot": self.is_bot,
+            "is_restricted": self.guest, "is_ultra_restricted": False, "is_bot": self.is_bot,
             "is_app_user": False, "updated": 1700000000,
         }
 

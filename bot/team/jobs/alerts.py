@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING
 from bot.base.clock import Clock
 from bot.base.errors import QwenBotError
 from bot.base.periods import DateRange
+from bot.core.grammar.team import MAX_AMOUNT
 from bot.core.usage import UsageService
 from bot.qwencloud.results import Payg, Summary
 from bot.render.messages import notice
+from bot.render.mrkdwn import esc
 from bot.render.usage import money, pct
 from bot.storage.delivery import Claim
 from bot.storage.owner import Owner
@@ -60,13 +62,32 @@ def measure(rule: AlertRule, snap: Snapshot) -> Decimal | None:
     return None
 
 
+def sane(rule: AlertRule) -> bool:
+    """A stored threshold the views and checks can use (a rule stored before the grammar's bounds, or
+    edited by hand, may hold anything)."""
+    t = rule.threshold
+    return t.is_finite() and Decimal(0) <= t <= MAX_AMOUNT
+
+
 def crossed(rule: AlertRule, value: Decimal) -> bool:
+    if not sane(rule) or not value.is_finite():
+        return False  # a bad rule never fires; describe() tells the admins to remove it
     return value < rule.threshold if rule.kind == "free_tier" else value > rule.threshold
 
 
 def describe(rule: AlertRule) -> str:
+    """The rule in words; a broken rule is named as such rather than breaking the view it is listed in."""
+    try:
+        if sane(rule):
+            return _describe(rule)
+    except (ArithmeticError, ValueError):
+        pass
+    return f"an unreadable {rule.kind} rule (remove it: `/qwen alert remove {rule.id}`)"
+
+
+def _describe(rule: AlertRule) -> str:
     if rule.kind == "free_tier":
-        return f"free tier of `{rule.target}` below {pct(float(rule.threshold))} left"
+        return f"free tier of `{esc(rule.target)}` below {pct(float(rule.threshold))} left"
     if rule.kind == "coding_plan":
         window = WINDOW_LABELS.get(rule.target, rule.target)
         return f"coding plan {window} above {pct(float(rule.threshold))} used"
@@ -75,6 +96,13 @@ def describe(rule: AlertRule) -> str:
 
 
 def value_text(rule: AlertRule, value: Decimal) -> str:
+    try:
+        return _value_text(rule, value)
+    except (ArithmeticError, ValueError):
+        return str(value)[:40]
+
+
+def _value_text(rule: AlertRule, value: Decimal) -> str:
     if rule.kind == "free_tier":
         return f"{pct(float(value))} left"
     if rule.kind == "coding_plan":

@@ -4,6 +4,8 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const BK = window.BlockKit;
+  // The per-run secret the server put in this page: POSTs without it are refused (pageguard.py).
+  const SECRET = (document.querySelector('meta[name="local-workspace-secret"]') || {}).content || "";
   const query = new URLSearchParams(location.search);
   const ui = {
     user: query.get("user") || localStorage.getItem("ls.user") || "U_MEMBER",
@@ -13,7 +15,8 @@
   };
 
   async function api(path, body) {
-    const resp = await fetch("/ui/" + path, { method: "POST", headers: { "Content-Type": "application/json" },
+    const resp = await fetch("/ui/" + path, { method: "POST", headers: { "Content-Type": "application/json",
+      "X-Local-Workspace-Secret": SECRET },
       body: JSON.stringify({ user: ui.user, ...body }) });
     const out = await resp.json().catch(() => ({ ok: false, error: "HTTP " + resp.status }));
     if (!out.ok) setStatus(out.error ? "The app did not answer: " + out.error : "Request failed", true);
