@@ -25,7 +25,7 @@ ENGLISH = [
     ("May", S, "2026-05-01", "2026-05-31"),
     ("show me usage for last June", S, "2026-06-01", "2026-06-30"),
     ("usage in September 2026", S, "2026-09-01", "2026-09-30"),
-    ("what did I spend in December 2026", P, "2025-12-01", "2025-12-31"),  # ahead: the most recent December
+    ("what did I spend in December", P, "2025-12-01", "2025-12-31"),  # no year, ahead: the most recent one
     ("December", S, "2025-12-01", "2025-12-31"),
     ("the previous month", S, "2026-10-01", "2026-10-31"),
     ("what's my bill for the previous month?", P, "2026-10-01", "2026-10-31"),
@@ -205,6 +205,22 @@ def test_intents(text: str, kind: str) -> None:
 def test_command_forms_read_exactly_as_before(text: str) -> None:
     reading = understand(text, today=TODAY)
     assert not reading.plain and reading.command == g.parse(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("what did I spend in December 2026", "December 2026 ends after today"),
+        ("usage q3 2027", "Q3 2027 ends after today"),
+        ("2027年3月花了多少", "March 2027 ends after today"),
+        ("payg for 2030", "2030 ends after today"),
+        ("usage q4 9999", "Q4 9999 ends after today"),
+    ],
+)
+def test_a_period_named_with_a_year_still_to_come_is_refused_not_moved(text: str, said: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        understand(text, today=TODAY)
+    assert said in str(caught.value)
 
 
 @pytest.mark.parametrize("text", ["blah blah", "sometime soonish", "哈哈哈"])

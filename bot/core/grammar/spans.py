@@ -1,6 +1,7 @@
 """Calendar arithmetic shared by the English and Chinese date readers: whole months, quarters, weeks, and the
-rule that a period which would lie in the future is read as the most recent past one. Pure: `today` is
-passed in; every result starts on or before `today`."""
+rule that a period named without its year which would lie in the future is read as the most recent past
+one (named with a year that has not come, it is a UsageError). Pure: `today` is passed in; every result
+starts on or before `today`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from bot.base.errors import UsageError
 from bot.core.grammar.usage import Period
 
 
@@ -26,10 +28,17 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def future(label: str) -> UsageError:
+    """A period named with its year that has not begun: said plainly, never quietly moved to another year."""
+    return UsageError(f"{label} ends after today: ask about a period up to today.")
+
+
 def past_month(month: int, year: int | None, today: date) -> Period:
-    """A month by name: with no year (or a year that would put it in the future) the most recent one that has
-    begun, so "May" in January is last May and "December 2099" is last December."""
-    if year is None or date(year, month, 1) > today:
+    """A month by name: with no year the most recent one that has begun, so "May" in January is last May;
+    with a year that has not reached it ("December 2099"), a UsageError."""
+    if year is not None and date(year, month, 1) > today:
+        raise future(f"{calendar.month_name[month]} {year}")
+    if year is None:
         year = today.year if month <= today.month else today.year - 1
     return Period(preset=f"{year:04d}-{month:02d}")
 
@@ -47,7 +56,9 @@ def months_back(n: int, today: date) -> Period:
 
 def past_quarter(quarter: int, year: int | None, today: date) -> Period:
     """Q1..Q4: the most recent such quarter that has begun; the current one ends today."""
-    if year is None or date(year, 3 * quarter - 2, 1) > today:
+    if year is not None and date(year, 3 * quarter - 2, 1) > today:
+        raise future(f"Q{quarter} {year}")
+    if year is None:
         year = today.year if date(today.year, 3 * quarter - 2, 1) <= today else today.year - 1
     start = date(year, 3 * quarter - 2, 1)
     return Period(from_=start, to=min(month_end(year, 3 * quarter), today))
@@ -56,14 +67,17 @@ def past_quarter(quarter: int, year: int | None, today: date) -> Period:
 def past_half(half: int, year: int | None, today: date) -> Period:
     """H1 (January-June) or H2 (July-December): the most recent such half that has begun, cut at today."""
     first_month = 1 if half == 1 else 7
-    if year is None or date(year, first_month, 1) > today:
+    if year is not None and date(year, first_month, 1) > today:
+        raise future(f"H{half} {year}")
+    if year is None:
         year = today.year if date(today.year, first_month, 1) <= today else today.year - 1
     start, end = date(year, first_month, 1), month_end(year, first_month + 5)
     return Period(from_=start, to=min(end, today))
 
 
 def past_year(year: int, today: date) -> Period:
-    year = min(year, today.year)
+    if year > today.year:
+        raise future(str(year))
     return Period(from_=date(year, 1, 1), to=min(date(year, 12, 31), today))
 
 
