@@ -28,8 +28,8 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_e2e_stack import SECRET, Stack, machine, median, pct, stack
 
-from bot.localslack import GENERAL
-from bot.localslack.sender import sign
+from bot.devtools.localslack import GENERAL
+from bot.devtools.localslack.sender import sign
 
 CONCURRENCY = 50
 TEXT = "usage last-month"

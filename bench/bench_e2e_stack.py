@@ -7,6 +7,7 @@ and, when asked, `qwen-bot worker`. SQLite file in a temporary directory.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import signal
@@ -26,15 +27,15 @@ from urllib.parse import urlencode
 import httpx
 from cryptography.fernet import Fernet
 
-from bot.app import build_services
-from bot.clock import SystemClock
-from bot.config import Secret, Settings
-from bot.localslack import GENERAL, FakeSlack
-from bot.localslack.sender import sign
+from bot.base.clock import SystemClock
+from bot.base.config import Secret, Settings
+from bot.devtools.localslack import GENERAL, FakeSlack
+from bot.devtools.localslack.sender import sign
+from bot.devtools.simulator.server import SimulatorHandle
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.migrate import upgrade
 from bot.storage.owner import Owner
+from tests.fakes.stack import World, local_world
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests.fakes
 from tests.fakes.env import bot_process_env
@@ -198,25 +199,24 @@ def stack(
     database_url: str | None = None,
 ) -> Iterator[Stack]:
     workdir = Path(tempfile.mkdtemp(prefix="qwen-bench-"))
-    sim = start_simulator(latency_ms=latency_ms, device_interval=1)
-    slack = FakeSlack.start(signing_secret=SECRET, bot_token=TOKEN)
     key = Fernet.generate_key().decode()
     db = database_url or f"sqlite:///{workdir / 'bench.db'}"
     upgrade(db)
-    settings = Settings(
-        data_dir=workdir / "data",
-        database_url=db,
-        encryption_keys=Secret(key),
-        api_endpoint=sim.url,
-        auth_endpoint=sim.url,
-        model_map_url=sim.url + "/cdn/model-mapping",
-        endpoints_configured=True,
-        slack_bot_token=Secret(TOKEN),
-        slack_signing_secret=Secret(SECRET),
-        slack_api_url=slack.api_url,
+    with local_world(
+        functools.partial(Settings, data_dir=workdir / "data", database_url=db, encryption_keys=Secret(key)),
+        bot_token=TOKEN,
+        signing_secret=SECRET,
+        clock=SystemClock(),
+        simulator={"latency_ms": latency_ms, "device_interval": 1},
         cache_ttl_seconds=cache_ttl,
-    )
-    services = build_services(settings, clock=SystemClock())
+    ) as world:
+        yield from _run(world, workdir, db, key, cache_ttl, extra_env)
+
+
+def _run(
+    world: World, workdir: Path, db: str, key: str, cache_ttl: int, extra_env: dict[str, str] | None
+) -> Iterator[Stack]:
+    sim, slack, services = world.sim, world.slack, world.services
     env = bot_process_env(
         sim_url=sim.url,
         slack_api_url=slack.api_url,
@@ -242,6 +242,3 @@ def stack(
             except subprocess.TimeoutExpired:
                 proc.kill()
         s.http.close()
-        services.close()
-        slack.stop()
-        sim.stop()

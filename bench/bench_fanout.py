@@ -28,11 +28,11 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_e2e_stack import machine, stack
 
-from bot.localslack.state import Channel
+from bot.base.schedule import Schedule
+from bot.devtools.localslack.state import Channel
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.schedule import Schedule
 from bot.storage.owner import Owner
-from bot.team import team_of
+from tests.fakes.slack import static_team
 
 ACCOUNTS = ("prod", "staging")
 
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             s.services.credentials.put(Owner.team_account(team, name), creds)
         slot = now - timedelta(minutes=5)
         schedule = Schedule("weekly", slot.weekday(), clock_time(slot.hour, slot.minute), "UTC")
-        subs = team_of(s.services).subscriptions
+        subs = static_team(s.services).subscriptions
         channels = [f"CF{i:05d}" for i in range(args.channels)]
         for cid in channels:
             s.slack.ws.add_channel(Channel(cid, cid.lower()))

@@ -15,9 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_e2e_stack import machine
 
-from bot.localslack import FakeSlack
-from bot.localslack.state import Channel
-from bot.slackio import no_retry_client
+from bot.devtools.localslack import FakeSlack
+from bot.devtools.localslack.state import Channel
+from bot.slack.posting import no_retry_client
 
 TOKEN = "xoxb-bench-floor"
 

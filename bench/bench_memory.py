@@ -17,11 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_e2e_stack import Stack, machine, stack
 
-from bot.localslack import GENERAL
+from bot.base.schedule import Schedule
+from bot.devtools.localslack import GENERAL
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.schedule import Schedule
 from bot.storage.owner import Owner
-from bot.team import team_of
+from tests.fakes.slack import static_team
 
 TEXTS = ("usage last-month", "payg last 7 days", "free-tier", "usage ytd")
 
@@ -41,7 +41,7 @@ def _digest(s: Stack) -> None:
     creds = DeviceCredentials(s.sim.issue_token(), now + timedelta(days=30), QwenUser("ops", None, None))
     s.services.credentials.put(Owner.team_account(team, "prod"), creds)
     slot = now - timedelta(minutes=5)
-    team_of(s.services).subscriptions.add(
+    static_team(s.services).subscriptions.add(
         team_id=team,
         channel_id=GENERAL,
         account="prod",
@@ -58,7 +58,7 @@ def _settle(s: Stack, seconds: float) -> None:
 
 
 def main() -> dict[str, float]:
-    users = [f"UM{i:03d}" for i in range(20)]
+    users = [f"UM{i:03d}" for i in range(40)]  # one question each per round: one answer in flight per user
     out: dict[str, float] = {}
     with stack(latency_ms=20) as s:
         s.link(users)

@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_e2e_stack import SECRET, stack
 
-from bot.localslack import GENERAL
-from bot.localslack.sender import sign
+from bot.devtools.localslack import GENERAL
+from bot.devtools.localslack.sender import sign
 
 
 def environ(body: bytes, headers: dict[str, str]) -> dict[str, Any]:

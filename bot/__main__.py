@@ -28,12 +28,13 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "subscription": ("subscription", "subscription and token plan status"),
     "rotate-keys": ("rotate_keys", "re-encrypt stored credentials with the newest key"),
     "migrate": ("migrate", "apply database migrations (DATABASE_URL)"),
+    "version": ("version", "show the version; --check asks the package index for a newer one"),
 }
 
 
 # One-shot terminal commands: from the command line they run without the cyclic GC and leave with os._exit()
 # once their output is flushed (tearing down SQLAlchemy, httpx and idle pool threads costs ~60 ms).
-_ONE_SHOT = ("usage", "billing", "subscription")
+_ONE_SHOT = ("usage", "billing", "subscription", "version")
 
 
 def _chosen(argv: Sequence[str]) -> str | None:
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["simulator"]:
         # Keep the simulator free of the bot's imports (it must run on its own).
-        from bot.simulator.__main__ import main as sim_main
+        from bot.devtools.simulator.__main__ import main as sim_main
 
         return sim_main(argv[1:])
     one_shot = from_command_line and _chosen(argv) in _ONE_SHOT

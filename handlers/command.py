@@ -7,16 +7,19 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from bot import grammar
-from bot.clock import Clock
-from bot.errors import UsageError
-from bot.metrics import command_label, get_metrics, outcome_label
-from bot.render import slack as render
+from bot.base.clock import Clock
+from bot.base.errors import UsageError
+from bot.base.metrics import command_label, get_metrics, outcome_label
+from bot.core.grammar import usage as grammar
+from bot.core.grammar import words
+from bot.core.inflight import STILL_WORKING, InFlight
+from bot.render import messages as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
-from handlers.digest import TeamCommandHandler
 from handlers.login import LoginHandler
+from handlers.team import TeamCommandHandler
 from handlers.usage import UsageHandler
+from handlers.version import VersionHandler
 
 COMMAND = "/qwen"
 
@@ -30,8 +33,12 @@ class CommandRouter:
         login: LoginHandler,
         usage: UsageHandler,
         team: TeamCommandHandler | None = None,
+        version: VersionHandler | None = None,
+        inflight: InFlight | None = None,
     ) -> None:
+        self._inflight = inflight or InFlight()
         self._team = team
+        self._version = version
         self._clock = clock
         self._timezones = timezones
         self._login = login
@@ -41,8 +48,10 @@ class CommandRouter:
         """The answer that needs no I/O (help, version, a parse error), else None."""
         if self._team is not None and self._team.handles(body.get("text") or ""):
             return self._team.instant(body.get("text") or "")
+        if self._version is not None and self._version.handles(body.get("text") or ""):
+            return None  # admins only, and the index is asked: the lazy half answers
         try:
-            command = grammar.parse(body.get("text") or "", today=self._clock.now().date())
+            command = words.understand(body.get("text") or "", today=self._clock.now().date()).command
         except UsageError as exc:
             return render.error_message(exc)
         if isinstance(command, grammar.Help):
@@ -52,30 +61,57 @@ class CommandRouter:
         return None
 
     def ack(self, ack: Ack, body: dict[str, Any]) -> None:
-        message = self._instant(body) or render.working()
+        try:
+            message = self._instant(body) or self._start(body)
+        except Exception as exc:  # no input may turn the ack into an HTTP 500
+            log.warning("/qwen ack failed: %s", type(exc).__name__)
+            message = render.error_message(exc)
         ack(response_type="ephemeral", **message.payload())
 
     def run(self, body: dict[str, Any], client: Any, respond: Respond) -> None:
         """Lazy: re-parse in the asker's timezone, answer, replace the "Working…" message."""
-        if self._instant(body) is not None:
+        try:
+            if self._instant(body) is not None:
+                return
+        except Exception:  # answered in the ack already
             return
         asker = asker_from(body)
+        key, holder = _slot(body)
+        if not self._inflight.holds(key, holder):
+            return  # the ack said "still working on your last question"
+        try:
+            message = self._message(body, client, asker)
+        finally:
+            self._inflight.release(key, holder)  # before the reply: the next question is welcome once seen
+        respond(replace_original=True, response_type="ephemeral", **message.payload())
+
+    def _start(self, body: dict[str, Any]) -> Message:
+        """The "Working…" ack, unless this user's last question is still being answered."""
+        if self._inflight.acquire(*_slot(body)):
+            return render.working()
+        return render.notice(STILL_WORKING)
+
+    def _message(self, body: dict[str, Any], client: Any, asker: Asker) -> Message:
         text = body.get("text") or ""
         failure: Exception | None = None
         try:
             tz_name = self._timezones.name(client, asker)
             if self._team is not None and self._team.handles(text):
                 message = self._team.answer(text, asker, tz_name, client)
+            elif self._version is not None and self._version.handles(text):
+                message = self._version.answer(asker, client)
             else:
-                command = grammar.parse(text, today=local_today(self._clock.now(), tz_name))
-                message = self.answer(command, asker, tz_name, text)
+                command = words.understand(text, today=local_today(self._clock.now(), tz_name)).command
+                message = self.answer(command, asker, tz_name, text, client)
         except Exception as exc:
             log.info("/qwen %s failed: %s", type(exc).__name__, getattr(exc, "code", ""))
             message, failure = render.error_message(exc), exc
         get_metrics().record_command(command_label(text), outcome_label(failure))
-        respond(replace_original=True, response_type="ephemeral", **message.payload())
+        return message
 
-    def answer(self, command: grammar.Command, asker: Asker, tz_name: str, text: str) -> Message:
+    def answer(
+        self, command: grammar.Command, asker: Asker, tz_name: str, text: str, client: Any = None
+    ) -> Message:
         if isinstance(command, grammar.Login):
             return self._login.login(asker)
         if isinstance(command, grammar.Logout):
@@ -84,4 +120,10 @@ class CommandRouter:
             return self._login.status(asker, tz_name)
         if isinstance(command, grammar.Help | grammar.Version):
             return render.help_message()
-        return self._usage.answer(command, asker, tz_name, text)
+        return self._usage.reply(text, asker, client)  # plain questions and command forms alike
+
+
+def _slot(body: dict[str, Any]) -> tuple[str, str]:
+    """(whose answer, which request): a lazy run gets a copy of the body, so the request is named by value."""
+    asker = asker_from(body)
+    return f"{asker.team_id}:{asker.user_id}", str(body.get("trigger_id") or body.get("response_url") or "")

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cachetools import TTLCache
+
 from bot.storage.owner import Owner
 
 log = logging.getLogger("handlers")
 TZ_CACHE_SECONDS = 600.0
+TZ_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,27 +50,39 @@ class TimezoneResolver:
 
     def __init__(self, *, default: str | None) -> None:
         self._default = _zone_name(default) or "UTC"
-        self._cache: dict[tuple[str, str], tuple[float, str]] = {}
+        # bounded: one entry per asker, so a flood of ids cannot grow it without end
+        self._cache: TTLCache[tuple[str, str], tuple[str, str | None]] = TTLCache(
+            maxsize=TZ_CACHE_SIZE, ttl=TZ_CACHE_SECONDS
+        )
         self._lock = threading.Lock()
 
     def name(self, client: Any, asker: Asker) -> str:
+        return self._profile(client, asker)[0]
+
+    def locale(self, client: Any, asker: Asker) -> str | None:
+        """The user's Slack locale ("zh-CN", "en-US"), or None when users.info does not say."""
+        return self._profile(client, asker)[1]
+
+    def _profile(self, client: Any, asker: Asker) -> tuple[str, str | None]:
         key = (asker.team_id, asker.user_id)
         with self._lock:
             hit = self._cache.get(key)
-        if hit is not None and time.monotonic() - hit[0] < TZ_CACHE_SECONDS:
-            return hit[1]
-        tz = self._lookup(client, asker.user_id) or self._default
+        if hit is not None:
+            return hit
+        tz, locale = self._lookup(client, asker.user_id)
+        tz = tz or self._default
         with self._lock:
-            self._cache[key] = (time.monotonic(), tz)
-        return tz
+            self._cache[key] = (tz, locale)
+        return tz, locale
 
-    def _lookup(self, client: Any, user_id: str) -> str | None:
+    def _lookup(self, client: Any, user_id: str) -> tuple[str | None, str | None]:
         try:
-            answer = client.users_info(user=user_id)
-            return _zone_name(answer.get("user", {}).get("tz"))
+            user = client.users_info(user=user_id, include_locale=True).get("user", {})
+            locale = user.get("locale")
+            return _zone_name(user.get("tz")), locale if isinstance(locale, str) else None
         except Exception as exc:  # no scope, rate limited, unknown user: fall back
             log.info("users.info failed (%s); using the default timezone", type(exc).__name__)
-            return None
+            return None, None
 
 
 def _zone_name(name: str | None) -> str | None:

@@ -6,23 +6,24 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.admin import AdminCheck
-from bot.clock import Clock
-from bot.errors import UsageError
-from bot.home import HomeService
-from bot.login import LoginService
+from bot.base.clock import Clock
+from bot.base.errors import UsageError
+from bot.core.grammar.team import account_name
+from bot.core.login import LoginService
 from bot.qwencloud.client import QwenCloudClient
 from bot.render.blocks import Message
-from bot.render.digest import notice
-from bot.render.home import LINK_BLOCK, home_view, link_modal, modal_account_name
-from bot.render.slack import error_message as render_error
+from bot.render.messages import error_message as render_error
+from bot.render.messages import notice
+from bot.slack.posting import open_dm
 from bot.storage.credentials import CredentialStore
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
-from bot.team_commands import REFUSAL
-from bot.team_grammar import account_name
+from bot.team.accounts import AdminCheck
+from bot.team.commands import REFUSAL
+from bot.team.home import HomeService
+from bot.team.home_view import LINK_BLOCK, home_view, link_modal, modal_account_name
 from handlers.common import Asker, TimezoneResolver, asker_from, log
-from handlers.digest import TeamCommandHandler
+from handlers.team import TeamCommandHandler
 
 LINK_HINT = (
     "To link a team account, reply here with `link NAME` (for example `link prod`). "
@@ -120,7 +121,7 @@ class HomeHandler:
         """The device flow runs in the admin's DM: the same answer as DMing `link NAME`."""
         asker = asker_from(body)
         name = account_name(modal_account_name(view))
-        channel = self._dm_channel(client, asker.user_id)
+        channel = open_dm(client, asker.user_id)
         if channel is None or self._commands is None:
             return
         try:
@@ -133,15 +134,8 @@ class HomeHandler:
             answer = render_error(exc)
         self._post(client, channel, answer)
 
-    def _dm_channel(self, client: Any, user_id: str) -> str | None:
-        try:
-            return str(client.conversations_open(users=user_id)["channel"]["id"])
-        except Exception as exc:
-            log.info("could not open the DM (%s)", type(exc).__name__)
-            return None
-
     def _dm(self, client: Any, user_id: str, message: Message) -> None:
-        channel = self._dm_channel(client, user_id)
+        channel = open_dm(client, user_id)
         if channel is not None:
             self._post(client, channel, message)
 

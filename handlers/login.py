@@ -7,10 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from bot.clock import Clock
-from bot.login import LoginService
+from bot.base.clock import Clock
+from bot.core.login import LoginService
 from bot.qwencloud.client import QwenCloudClient
-from bot.render import slack as render
+from bot.render import messages as render
 from bot.render.blocks import Message
 from bot.storage.credentials import CredentialStore
 from bot.storage.pending import NotifyTarget, PendingLoginStore

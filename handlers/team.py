@@ -1,76 +1,38 @@
-"""Wiring of the team listeners (team commands, admin DMs, App Home) from Services."""
+"""`/qwen digest …`, `/qwen alert …`, `/qwen accounts|link …`: the team commands, for admins only.
+
+The router hands these over: a parse error is answered in the ack; the rest runs in the lazy half."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-from slack_bolt import App
-
-from bot.admin import AdminCheck, TeamAccounts
-from bot.home import HomeService
-from bot.render.home import HOME_LINK, HOME_LOGIN, HOME_LOGOUT, HOME_REFRESH, LINK_MODAL
-from bot.team import team_of
-from bot.team_commands import TeamCommands
-from handlers.admin import DirectMessageHandler
-from handlers.common import TimezoneResolver
-from handlers.digest import TeamCommandHandler
-from handlers.home import HomeHandler
-
-if TYPE_CHECKING:
-    from bot.app import Services
+from bot.base.errors import UsageError
+from bot.core.grammar import team as team_grammar
+from bot.render import messages as render
+from bot.render.blocks import Message
+from bot.slack.posting import WebPoster
+from bot.team.commands import Asked, TeamCommands
+from handlers.common import Asker
 
 
-@dataclass(frozen=True, slots=True)
-class TeamHandlers:
-    commands: TeamCommandHandler
-    dm: DirectMessageHandler
-    home: HomeHandler
+class TeamCommandHandler:
+    def __init__(self, *, commands: TeamCommands) -> None:
+        self._commands = commands
 
+    @staticmethod
+    def handles(text: str) -> bool:
+        return team_grammar.is_team_text(text)
 
-def build(services: Services, timezones: TimezoneResolver) -> TeamHandlers:
-    team = team_of(services)
-    admins = AdminCheck(configured=services.settings.admins)
-    accounts = TeamAccounts(
-        login=services.login,
-        credentials=services.credentials,
-        client=services.client,
-        health=team.health,
-        clock=services.clock,
-    )
-    commands = TeamCommandHandler(
-        commands=TeamCommands(team=team, accounts=accounts, admins=admins, clock=services.clock)
-    )
-    home = HomeService(
-        credentials=services.credentials,
-        usage=services.usage,
-        team=team,
-        accounts=accounts,
-        admins=admins,
-        clock=services.clock,
-    )
-    return TeamHandlers(
-        commands=commands,
-        dm=DirectMessageHandler(team=commands, timezones=timezones),
-        home=HomeHandler(
-            home=home,
-            login=services.login,
-            credentials=services.credentials,
-            client=services.client,
-            admins=admins,
-            timezones=timezones,
-            clock=services.clock,
-            commands=commands,
-        ),
-    )
+    @staticmethod
+    def instant(text: str) -> Message | None:
+        """A parse error, answered at once; None when the command is well formed."""
+        try:
+            team_grammar.parse_team(text)
+        except UsageError as exc:
+            return render.error_message(exc)
+        return None
 
-
-def register(app: App, handlers: TeamHandlers) -> None:
-    home = handlers.home
-    app.event("app_home_opened")(home.on_home_opened)
-    app.event("message")(handlers.dm.on_message)
-    app.action(HOME_LOGIN)(ack=home.ack, lazy=[home.on_login])
-    app.action(HOME_LOGOUT)(ack=home.ack, lazy=[home.on_logout])
-    app.action(HOME_REFRESH)(ack=home.ack, lazy=[home.on_refresh])
-    app.action(HOME_LINK)(ack=home.ack, lazy=[home.on_link])
-    app.view(LINK_MODAL)(ack=home.ack_link_submit, lazy=[home.on_link_submit])
+    def answer(self, text: str, asker: Asker, tz_name: str, client: Any) -> Message:
+        command = team_grammar.parse_team(text)
+        asked = Asked(asker.team_id, asker.user_id, asker.channel_id, tz_name)
+        return self._commands.answer(command, asked, client, WebPoster(client))

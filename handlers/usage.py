@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, Respond
 
-from bot import grammar
-from bot.answer import Answers
-from bot.clock import Clock
+from bot.base.clock import Clock
+from bot.core.answers import Answers
+from bot.core.grammar import usage as grammar
+from bot.core.grammar import words
 from bot.render import layouts
-from bot.render import slack as render
-from bot.render import slack_usage as figures
+from bot.render import messages as render
+from bot.render import usage as figures
 from bot.render.blocks import Message, actions, context
+from bot.render.catalog import lang_of
+from bot.render.localize import localize
+from bot.render.mrkdwn import esc
+from bot.render.reading import describe, with_reading
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
 
 PICKER_BLOCK = "qwen_breakdown"
@@ -24,6 +30,33 @@ class UsageHandler:
         self._answers = answers
         self._clock = clock
         self._timezones = timezones
+
+    def understand(self, text: str, asker: Asker, today: date) -> words.Reading:
+        """Command forms or a plain question; a model named in a question is matched against the account's
+        models (fetched only then), so "Qwen Max" reads as qwen-max and a near miss gets "did you mean"."""
+        reading = words.understand(text, today=today)
+        if reading.plain and reading.model_written is not None:
+            known = self._answers.known_models(asker.owner, today=today)
+            if known:
+                reading = words.understand(text, today=today, models_on_account=known)
+        return reading
+
+    def reply(self, text: str, asker: Asker, client: Any, *, share: bool = True) -> Message:
+        """A usage question in text -> the answer, with the reading it used first, in the user's language."""
+        tz_name = self._timezones.name(client, asker)
+        lang = lang_of(self._timezones.locale(client, asker))
+        today = local_today(self._clock.now(), tz_name)
+        reading = self.understand(text, asker, today)
+        command = reading.command
+        message = (
+            self.answer(command, asker, tz_name, text)
+            if share
+            else self.figures(command, asker, tz_name, text)
+        )
+        message = localize(message, lang)
+        if not reading.plain:  # a command form's header already states its dates
+            return message
+        return with_reading(message, describe(command, today=today, lang=lang), lang=lang)
 
     def answer(self, command: grammar.Command, asker: Asker, tz_name: str, text: str) -> Message:
         message = self.figures(command, asker, tz_name, text)
@@ -105,13 +138,10 @@ class UsageHandler:
     ) -> None:
         asker = asker_from(body)
         try:
-            tz_name = self._timezones.name(client, asker)
-            command = grammar.parse(text, today=local_today(self._clock.now(), tz_name))
-            if share:
-                message = self.answer(command, asker, tz_name, text)
-            else:
-                message = self.figures(command, asker, tz_name, text)
-                message = Message(message.text, [*message.blocks, context(f"Shared by <@{asker.user_id}>")])
+            message = self.reply(text, asker, client, share=share)
+            if not share:
+                shared = context(f"Shared by <@{esc(asker.user_id)}>")
+                message = Message(message.text, [*message.blocks, shared])
         except Exception as exc:
             log.info("usage action failed (%s)", type(exc).__name__)
             respond(replace_original=False, response_type="ephemeral", **render.error_message(exc).payload())

@@ -22,8 +22,8 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, create_engine, text
 
-from bot.clock import FixedClock
-from bot.config import Secret, Settings
+from bot.base.clock import FixedClock
+from bot.base.config import Secret, Settings
 from bot.storage.crypto import Crypto
 from bot.storage.db import make_engine, normalise_url
 from bot.storage.migrate import upgrade
@@ -107,6 +107,9 @@ def crypto(key: str) -> Crypto:
     return Crypto([key.encode()])
 
 
+METRICS_TOKEN = "test-metrics-token"
+
+
 @pytest.fixture
 def make_settings(tmp_path: Path, key: str):  # type: ignore[no-untyped-def]
     """Settings for a test: data dir under tmp_path, a fresh encryption key, overrides as keywords."""
@@ -117,6 +120,7 @@ def make_settings(tmp_path: Path, key: str):  # type: ignore[no-untyped-def]
             "data_dir": data_dir,
             "database_url": f"sqlite:///{data_dir / 'qwen-bot.db'}",
             "encryption_keys": Secret(key),
+            "metrics_token": Secret(METRICS_TOKEN),
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]

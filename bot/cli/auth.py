@@ -7,30 +7,24 @@ may run in different processes, and a running worker never polls the same flow a
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import math
 import sys
-import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.config import Settings
-from bot.errors import NetworkError, QwenBotError
-from bot.storage.credentials import StoredCredential
-from bot.storage.owner import Owner
-
-SOURCE = "database"
-SCOPES = ["inference:read", "usage:read", "config:write"]
-NEXT_STEP = "qwen-bot auth login --complete"
-LOGIN_CMD = "qwen-bot auth login"
-EXPIRED_MSG = f"Device code has expired. Please run '{LOGIN_CMD}' to start a new login flow."
-NO_PENDING_MSG = "No pending login session found. Run login without --complete first."
-PASS, FAIL, WARN = "✓", "✗", "⚠"
-
-
-def terminal_owner() -> Owner:
-    return Owner("local", f"cli:{getpass.getuser()}")
+from bot.base.config import Settings
+from bot.base.errors import QwenBotError
+from bot.cli.auth_output import (
+    FAIL,
+    LOGIN_CMD,
+    PASS,
+    SCOPES,
+    SOURCE,
+    WARN,
+    emit,
+    server_check,
+    server_iso,
+    terminal_owner,
+)
 
 
 def register(sub: Any) -> None:
@@ -52,8 +46,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     fmt = _format(args.format)
     try:
+        from bot.bootstrap import build_services
         from bot.cli.auth_flow import TerminalLogin
-        from bot.services import build_services
 
         services = build_services(Settings.from_env())
     except QwenBotError as exc:
@@ -93,39 +87,6 @@ def _fail(exc: QwenBotError, fmt: str) -> int:
     return exc.exit_code
 
 
-def emit(data: object, *, compact: bool = False) -> None:
-    print(json.dumps(data, ensure_ascii=False) if compact else json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def js_iso(value: datetime) -> str:
-    """Like JavaScript's Date.toISOString(): UTC with milliseconds and Z."""
-    utc = value.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def remaining(expires_at: datetime, now: datetime) -> str:
-    """The official `Xh Ym` / `Ym` / `expired`."""
-    left = (expires_at - now).total_seconds()
-    if left <= 0:
-        return "expired"
-    minutes = math.floor(left / 60)
-    hours = minutes // 60
-    return f"{hours}h {minutes % 60}m" if hours > 0 else f"{minutes}m"
-
-
-def server_check(services: Any, cred: StoredCredential) -> tuple[bool, str | None, str]:
-    """(server_verified, warning, aliyunId) from GET account/info.json, like the official status."""
-    fallback = cred.user.aliyun_id or ""
-    try:
-        info = services.client.account_info(cred.access_token)
-    except NetworkError as exc:
-        return False, f"Server unreachable: {exc.message.splitlines()[0]}", fallback
-    except QwenBotError as exc:
-        code = getattr(exc, "status", None)
-        return False, f"Server verification failed (HTTP {code})" if code else exc.message, fallback
-    return True, None, info.aliyun_id or info.email or fallback
-
-
 def status(services: Any, fmt: str) -> int:
     now = services.clock.now()
     cred = services.credentials.get(terminal_owner())
@@ -141,12 +102,12 @@ def status(services: Any, fmt: str) -> int:
         return 2
     verified, warning, aliyun = server_check(services, cred)
     if fmt == "json":
-        out: dict[str, Any] = {"authenticated": True, "server_verified": verified, "auth_mode": "pkce"}
+        out: dict[str, Any] = {"authenticated": True, "server_verified": verified, "auth_mode": "device_flow"}
         out["source"] = SOURCE
         if warning:
             out["warning"] = warning
         out["user"] = {"aliyunId": aliyun}
-        out["token"] = {"expires_at": js_iso(cred.expires_at), "scopes": SCOPES}
+        out["token"] = {"expires_at": server_iso(cred.expires_at), "scopes": SCOPES}
         emit(out)
         return 0
     rows = [
@@ -181,12 +142,3 @@ def logout(services: Any, fmt: str) -> int:
     return 0
 
 
-def sleep_until(deadline: float, due_in: timedelta) -> None:
-    """Sleep until the next poll is due, but not past the monotonic deadline."""
-    pause = min(max(0.0, due_in.total_seconds()), max(0.0, deadline - time.monotonic()))
-    if pause:
-        time.sleep(pause)
-
-
-def is_interactive() -> bool:
-    return sys.stdout.isatty() and sys.stdin.isatty()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.cli.auth import (
+from bot.cli.auth_output import (
     EXPIRED_MSG,
     FAIL,
     LOGIN_CMD,
@@ -19,14 +19,14 @@ from bot.cli.auth import (
     SOURCE,
     emit,
     is_interactive,
-    js_iso,
     remaining,
     server_check,
+    server_iso,
     sleep_until,
 )
+from bot.jobs.worker import new_worker_id
 from bot.storage.owner import Owner
 from bot.storage.pending import PendingLogin
-from bot.worker import new_worker_id
 
 LEASE = timedelta(seconds=60)
 
@@ -70,7 +70,7 @@ class TerminalLogin:
             "source": SOURCE,
             "server_verified": verified,
             "user": {"aliyunId": aliyun},
-            "token": {"expires_at": js_iso(cred.expires_at), "remaining": left},
+            "token": {"expires_at": server_iso(cred.expires_at), "remaining": left},
         }
         if wrapped:
             emit({"events": [event]})

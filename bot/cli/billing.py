@@ -6,10 +6,10 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from bot.billing_report import CHARGE_TYPES, BillingReports, plan_breakdown, summary_cycles, top_of
+from bot.base.config import Settings
 from bot.cli.official_options import parser_class, reject_unknown_for, run_official
-from bot.cli.usage import access_token, local_zone
-from bot.config import Settings
+from bot.cli.terminal import access_token, local_zone
+from bot.core.billing_report import CHARGE_TYPES, BillingReports, plan_breakdown, summary_cycles, top_of
 from bot.qwencloud.billing import BillingApi
 from bot.render import billing_render
 

@@ -1,7 +1,8 @@
 """The embedded default of `qwen-bot serve`: what runs when nothing outside is configured.
 
-With no `QWENCLOUD_*` endpoint the built-in QwenCloud simulator serves the bot; with no Slack credentials a
-local Slack workspace (fake Web API + page) takes Slack's place, with a signing secret generated for this run,
+With `--local`, or when nothing of Slack and QwenCloud is configured (bot/cli/local_mode.py), the built-in
+QwenCloud simulator (unless `QWENCLOUD_*` is set) and a local Slack workspace (fake Web API + page) take
+their places, with a signing secret generated for this run,
 so the bot's real HTTP endpoint and signature check are exercised exactly as with Slack.
 """
 
@@ -11,7 +12,8 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.config import Secret, Settings
+from bot.base.config import Secret, Settings
+from bot.cli.local_mode import choose
 
 LOCAL_BOT_TOKEN = "xoxb-local-workspace"
 
@@ -33,18 +35,19 @@ class Embedded:
             stop()
 
 
-def prepare(settings: Settings, *, host: str, port: int) -> Embedded:
-    """Start the simulator and/or the local workspace as needed; return settings pointing at them."""
+def prepare(settings: Settings, *, host: str, port: int, local: bool = False) -> Embedded:
+    """Start the fakes `local_mode.choose` allows; return settings pointing at them (ConfigError: none)."""
+    fakes = choose(settings, local=local)
     embedded = Embedded(settings=settings)
-    if not settings.endpoints_configured:
+    if fakes.simulator:
         _start_simulator(embedded, host=host)
-    if not settings.slack_configured:
+    if fakes.workspace:
         _start_workspace(embedded, host=host, port=port)
     return embedded
 
 
 def _start_simulator(embedded: Embedded, *, host: str) -> None:
-    from bot.simulator.server import start_simulator
+    from bot.devtools.simulator.server import start_simulator
 
     # A short poll interval keeps the local login snappy; the data are the simulator's seeded dataset.
     sim = start_simulator(host=_loopback(host), port=0, device_interval=2)
@@ -59,7 +62,7 @@ def _start_simulator(embedded: Embedded, *, host: str) -> None:
 
 
 def _start_workspace(embedded: Embedded, *, host: str, port: int) -> None:
-    from bot.localslack import new_signing_secret, start_local_workspace
+    from bot.devtools.localslack import new_signing_secret, start_local_workspace
 
     secret = new_signing_secret()
     workspace = start_local_workspace(
@@ -70,6 +73,9 @@ def _start_workspace(embedded: Embedded, *, host: str, port: int) -> None:
     embedded.settings = dataclasses.replace(
         embedded.settings,
         slack_bot_token=Secret(LOCAL_BOT_TOKEN),
+        slack_app_token=None,  # --local with real settings around: nothing may reach the real Slack
+        slack_client_id=None,
+        slack_client_secret=None,
         slack_signing_secret=Secret(secret),
         slack_api_url=workspace.api_url,
     )
@@ -77,5 +83,5 @@ def _start_workspace(embedded: Embedded, *, host: str, port: int) -> None:
 
 
 def _loopback(host: str) -> str:
-    # The local pieces hold no real credentials but are not meant for the network: keep them on loopback.
-    return "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+    # The fakes act as any user and show made-up spend: never reachable from the network, whatever --host.
+    return "127.0.0.1"

@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from bot.config import Settings
-from bot.errors import QwenBotError
+from bot.base.config import Settings
+from bot.base.errors import QwenBotError
 
 
 def register(sub: Any) -> None:

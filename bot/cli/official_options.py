@@ -13,9 +13,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, ClassVar, NoReturn
 
-from bot.cli.usage import _explicit_format, fail, output_format
-from bot.config import Settings
-from bot.errors import QwenBotError, UsageError
+from bot.base.config import Settings
+from bot.base.errors import QwenBotError, UsageError
+from bot.cli.terminal import _explicit_format, fail, output_format
 
 FORMATS = ("auto", "table", "json", "text")
 
@@ -79,7 +79,7 @@ def run_official(
     fmt = output_format(requested)
     try:
         precheck()
-        from bot.services import build_services
+        from bot.bootstrap import build_services
 
         services = build_services(Settings.from_env())
     except QwenBotError as exc:

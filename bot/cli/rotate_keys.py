@@ -10,8 +10,8 @@ import argparse
 import sys
 from typing import Any
 
-from bot.config import Settings
-from bot.errors import QwenBotError
+from bot.base.config import Settings
+from bot.base.errors import QwenBotError
 
 
 def register(sub: Any) -> None:
@@ -45,7 +45,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"Error: {exc.message}", file=sys.stderr)
         return exc.exit_code
     print(
-        f"Re-encrypted {report.credentials} credentials and {report.pending_logins} pending logins "
-        f"with key {report.key_id} ({report.already_current} were already on it; keys from {keys.source})."
+        f"Re-encrypted {report.credentials} credentials, {report.pending_logins} pending logins and "
+        f"{report.slack_tokens} Slack installation rows with key {report.key_id} "
+        f"({report.already_current} were already on it; keys from {keys.source})."
     )
+    if report.changed_meanwhile:
+        print(
+            f"{report.changed_meanwhile} rows changed while rotating and were left as written: "
+            "run rotate-keys again before removing the old key.",
+            file=sys.stderr,
+        )
+        return 1
     return 0

@@ -1,6 +1,6 @@
 """`qwen-bot serve`: the Slack web endpoint and the worker in one process, on PORT (default 3000).
 
-`start(services, port=...)` is the composable part: it starts the HTTP server and the worker thread and
+`start(bot, port=...)` is the composable part: it starts the HTTP server and the worker thread and
 returns a handle (`port`, `url`, `stop()`), so a caller can first start a simulator or a local workspace,
 point the settings at them, then start the bot.
 """
@@ -14,11 +14,14 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.base.config import Settings
+from bot.base.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Bot
 
 log = logging.getLogger("bot.serve")
 
@@ -43,7 +46,7 @@ class Running:
     threads: list[threading.Thread]
     stop_event: threading.Event
     socket_mode: Any = None
-    services: Any = None
+    bot: Any = None  # the bootstrap.Bot served
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -61,7 +64,7 @@ class Running:
 
 
 def start(
-    services: Any,
+    bot: Bot,
     *,
     host: str = "0.0.0.0",
     port: int | None = None,
@@ -69,32 +72,37 @@ def start(
     worker_idle_seconds: float = 1.0,
 ) -> Running:
     """Start the web server (Bolt over WSGI + /healthz) and, unless told not to, the worker thread."""
-    from bot.app import build_app, socket_mode, wsgi_app
-    from bot.worker import Worker
+    from bot.app import build_app
+    from bot.slack.bolt import socket_mode, wsgi_app
 
-    app = build_app(services)
+    services = bot.services
+    app = build_app(bot)
     server = make_server(
         host,
         services.settings.port if port is None else port,
-        wsgi_app(app),
+        wsgi_app(app, metrics_token=_metrics_token(services.settings)),
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )
     stop_event = threading.Event()
     threads = [threading.Thread(target=server.serve_forever, name="web", daemon=True)]
     if worker:
-        loop = Worker(services, idle_seconds=worker_idle_seconds)
+        loop = bot.worker(idle_seconds=worker_idle_seconds)
         threads.append(
             threading.Thread(target=loop.run_forever, args=(stop_event,), name="worker", daemon=True)
         )
     for thread in threads:
         thread.start()
-    handle = Running(server.server_port, server, threads, stop_event, services=services)
+    handle = Running(server.server_port, server, threads, stop_event, bot=bot)
     if services.settings.slack_app_token is not None:
-        handle.socket_mode = socket_mode(app, services)
+        handle.socket_mode = socket_mode(app, services.settings)
         handle.socket_mode.connect()
     log.info("serving Slack at %s/slack/events (worker %s)", handle.url, "on" if worker else "off")
     return handle
+
+
+def _metrics_token(settings: Settings) -> str | None:
+    return settings.metrics_token.get() if settings.metrics_token else None
 
 
 def register(sub: Any) -> None:
@@ -102,20 +110,23 @@ def register(sub: Any) -> None:
     parser.add_argument("--port", type=int, default=None, help="override PORT")
     parser.add_argument("--host", default="0.0.0.0")
     parser.add_argument("--no-worker", action="store_true", help="serve web only")
+    parser.add_argument(
+        "--local", action="store_true", help="the local Slack workspace and QwenCloud simulator (127.0.0.1)"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.app import build_services
+    from bot.base.logs import configure_logging
+    from bot.bootstrap import build_bot, build_services
     from bot.cli.embedded import prepare
-    from bot.logs import configure_logging
 
     embedded = None
     try:
         settings = Settings.from_env()
         configure_logging(settings)
         port = settings.port if args.port is None else args.port
-        embedded = prepare(settings, host=args.host, port=port)
+        embedded = prepare(settings, host=args.host, port=port, local=args.local)
         services = build_services(embedded.settings)
     except ConfigError as exc:
         if embedded is not None:
@@ -124,8 +135,9 @@ def run(args: argparse.Namespace) -> int:
         return exc.exit_code
     # With the local workspace on PORT, the bot's own endpoint takes a free port behind it.
     bot_port = 0 if embedded.workspace is not None else port
+    host = "127.0.0.1" if embedded.workspace is not None else args.host  # only the local page calls it
     try:
-        handle = start(services, host=args.host, port=bot_port, worker=not args.no_worker)
+        handle = start(build_bot(services), host=host, port=bot_port, worker=not args.no_worker)
     except ConfigError as exc:
         services.close()
         embedded.stop()

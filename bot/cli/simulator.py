@@ -1,4 +1,5 @@
-"""`qwen-bot simulator`: listed in help; `bot.__main__` runs bot.simulator directly to keep it import-free."""
+"""`qwen-bot simulator`: listed in help; `bot.__main__` runs bot.devtools.simulator directly
+(import-free)."""
 
 from __future__ import annotations
 

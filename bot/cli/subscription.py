@@ -6,11 +6,11 @@ import argparse
 from typing import Any
 
 from bot.cli.official_options import parser_class, reject_unknown_for, run_official
-from bot.cli.usage import access_token
+from bot.cli.terminal import access_token
+from bot.core.subscription_report import SubscriptionReports
 from bot.qwencloud.billing import BillingApi
 from bot.qwencloud.results import TokenPlan
 from bot.render import subscription_render
-from bot.subscription_report import SubscriptionReports
 
 VALUE_NAMES = {"--plan": "<kind>", "--format": "<fmt>"}
 
@@ -38,10 +38,10 @@ def register(sub: Any) -> None:
 
 def _token_plan(services: Any) -> Any:
     def fetch(token: str) -> TokenPlan:
-        from bot.errors import QwenBotError
+        from bot.base.errors import QwenBotError
+        from bot.core.usage import _TokenPlanFetch  # the usage summary's token-plan fetch, reused as is
         from bot.qwencloud import aggregate
         from bot.qwencloud.gateway import TOKEN_PLAN_CODES
-        from bot.usage import _TokenPlanFetch  # the usage summary's token-plan fetch, reused as is
 
         client = services.client
         try:

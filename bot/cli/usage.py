@@ -1,22 +1,21 @@
 """`qwen-bot usage summary|breakdown|free-tier|payg`: the official usage commands for the terminal owner.
 
 Output is the official `--format json` / `--format text` (default: json when stdout is not a terminal);
-errors go to stderr in the official shapes with the exit codes of bot/errors.py.
+errors go to stderr in the official shapes with the exit codes of bot/base/errors.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import re
 import sys
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config import Settings
-from bot.errors import AuthRequired, ConfigError, InvalidArgument, QwenBotError, TokenExpired, UsageError
-from bot.periods import DateRange, parse_date, resolve
+from bot.base.config import Settings
+from bot.base.errors import InvalidArgument, QwenBotError, UsageError
+from bot.base.periods import DateRange, parse_date, resolve
+from bot.cli.terminal import _explicit_format, access_token, fail, local_zone, output_format
 from bot.render import json as render_json
 from bot.render import text as render_text
 
@@ -50,14 +49,6 @@ class OfficialArgumentParser(argparse.ArgumentParser):
 
 _VALUE_NAMES = {"--model": "<id>", "--period": "<preset>", "--from": "<date>", "--to": "<date>",
                 "--days": "<n>", "--granularity": "<g>", "--format": "<format>"}
-
-
-def _explicit_format(argv: list[str]) -> str:
-    # Like commander, errors found while parsing are JSON only when --format json was given explicitly.
-    for i, arg in enumerate(argv):
-        if (arg == "--format" and argv[i + 1 : i + 2] == ["json"]) or arg == "--format=json":
-            return "json"
-    return "text"
 
 
 def reject_unknown(args: argparse.Namespace, extras: list[str]) -> int:
@@ -112,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     except QwenBotError as exc:
         return fail(exc, fmt)
     try:
-        from bot.services import build_services
+        from bot.bootstrap import build_services
 
         services = build_services(Settings.from_env())
     except QwenBotError as exc:
@@ -158,44 +149,6 @@ def execute(services: Any, args: argparse.Namespace, command: str, fmt: str) -> 
     )
 
 
-def access_token(services: Any) -> str:
-    """The terminal owner's token; expiry is checked locally before any network call (contract §7)."""
-    from bot.storage.owner import Owner
-
-    stored = services.credentials.get(Owner(team_id="local", user_id=f"cli:{getpass.getuser()}"))
-    if stored is None:
-        raise AuthRequired()
-    now: datetime = services.clock.now()
-    if now >= stored.expires_at:
-        raise TokenExpired()
-    warning = expiry_warning(stored.expires_at, now)
-    if warning and sys.stderr.isatty():  # TTY-only UI, like the official CLI
-        sys.stderr.write(warning)
-    return str(stored.access_token)
-
-
-def expiry_warning(expires_at: datetime, now: datetime) -> str | None:
-    """The official CLI's notice when four hours or less remain."""
-    left = (expires_at - now).total_seconds()
-    if not 0 < left <= 4 * 3600:
-        return None
-    minutes = int(left // 60)
-    shown = f"{minutes // 60}h {minutes % 60}m" if minutes >= 60 else f"{minutes}m"
-    return f"  ⚠ Token expires in {shown} · run qwen-bot auth login to refresh\n"
-
-
-def local_zone(settings: Settings) -> tzinfo:
-    """Settings.timezone when set, else the process's local zone (which follows TZ)."""
-    if settings.timezone:
-        try:
-            return ZoneInfo(settings.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"Unknown timezone {settings.timezone!r}") from exc
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
-
-
 def period_from_args(args: argparse.Namespace, *, today: date) -> DateRange:
     days: int | None = None
     if getattr(args, "days", None) not in (None, ""):
@@ -212,14 +165,3 @@ def period_from_args(args: argparse.Namespace, *, today: date) -> DateRange:
     )
 
 
-def output_format(requested: str | None) -> str:
-    if requested == "json":
-        return "json"
-    if requested in ("text", "table"):
-        return "text"
-    return "text" if sys.stdout.isatty() else "json"
-
-
-def fail(exc: QwenBotError, fmt: str) -> int:
-    sys.stderr.write(render_json.error(exc) + "\n" if fmt == "json" else render_text.error(exc))
-    return exc.exit_code

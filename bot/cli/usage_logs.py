@@ -10,8 +10,8 @@ import argparse
 from typing import Any
 
 from bot.cli.official_options import parser_class, reject_unknown_for, run_official
-from bot.cli.usage import access_token, local_zone
-from bot.logs_query import build_query, page_request
+from bot.cli.terminal import access_token, local_zone
+from bot.core.logs_query import build_query, page_request
 from bot.qwencloud.billing import BillingApi
 from bot.qwencloud.billing_models import CallLog
 from bot.render.logs_render import logs_json, logs_text
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     def precheck() -> None:
         from datetime import datetime
 
-        from bot.config import Settings
+        from bot.base.config import Settings
 
         settings = Settings.from_env()
         tz = local_zone(settings)

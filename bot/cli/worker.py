@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import signal
 import sys
@@ -13,8 +14,8 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.base.config import Settings
+from bot.base.errors import ConfigError
 
 
 def register(sub: Any) -> None:
@@ -40,21 +41,18 @@ def _instant(raw: str | None) -> datetime | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.app import SlackNotifier, build_services
-    from bot.logs import configure_logging
-    from bot.worker import Worker
+    from bot.base.logs import configure_logging
+    from bot.bootstrap import build_bot, build_services
 
     try:
-        settings = Settings.from_env()
+        settings = dataclasses.replace(Settings.from_env(), shared_process=True)  # no key-file fallback
         configure_logging(settings)
         now = _instant(args.now)
         services = build_services(settings)
     except ConfigError as exc:
         print(f"qwen-bot worker: {exc.message}", file=sys.stderr)
         return exc.exit_code
-    if settings.slack_configured:
-        services.login.set_notifier(SlackNotifier(services))  # finished logins are announced in Slack
-    worker = Worker(services, idle_seconds=args.idle)
+    worker = build_bot(services).worker(idle_seconds=args.idle)  # finished logins are announced in Slack
     try:
         if args.once:
             print(json.dumps(worker.run_once(now)), flush=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.errors import BusinessError, UpstreamError
+from bot.base.errors import BusinessError, UpstreamError
 from bot.qwencloud import parse_billing
 from bot.qwencloud.billing_models import CostAnalysis, LogPage, SettledBills, UsageLimit
 from bot.qwencloud.gateway import BSS, Gateway

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.qwencloud.aggregate import js_round, round4
 from bot.qwencloud.models import ConsumeItem, ModelSeriesItem
 from bot.qwencloud.results import BreakdownRow, Granularity

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from bot.errors import DeviceFlowError, HttpError, NetworkError, QwenBotError
+from bot.base.errors import DeviceFlowError, HttpError, NetworkError, QwenBotError
 from bot.qwencloud import parse
 from bot.qwencloud.gateway import Gateway
 from bot.qwencloud.http import Transport, json_body

@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from bot.errors import BusinessError, GatewayError, MalformedResponse, QwenBotError
+from bot.base.errors import BusinessError, GatewayError, MalformedResponse, QwenBotError
 from bot.qwencloud import parse_data
 from bot.qwencloud.http import Transport, json_body
 from bot.qwencloud.models import (

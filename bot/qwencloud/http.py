@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 
 from bot import USER_AGENT
-from bot.errors import HttpError, MalformedResponse, NetworkError, TokenRejected
-from bot.redact import redact_text, redact_url
+from bot.base.errors import HttpError, MalformedResponse, NetworkError, TokenRejected
+from bot.base.redact import redact_text, redact_url
 
 log = logging.getLogger("bot.qwencloud")
 log.addHandler(logging.NullHandler())  # a library: silent unless the application configures logging
@@ -26,7 +26,7 @@ RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 
 
 class Transport:
-    """Sends requests through the injected httpx.Client and turns failures into bot.errors."""
+    """Sends requests through the injected httpx.Client and turns failures into bot.base.errors."""
 
     def __init__(
         self,

@@ -6,7 +6,7 @@ import re
 from datetime import UTC
 from typing import Any, cast
 
-from bot.errors import DeviceFlowError, MalformedResponse
+from bot.base.errors import DeviceFlowError, MalformedResponse
 from bot.qwencloud.models import (
     AccountInfo,
     DeviceCode,

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.qwencloud.models import FreeTierQuota
 
 Granularity = Literal["day", "month", "quarter"]

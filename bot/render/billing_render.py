@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from bot.billing_report import BreakdownPlan, BreakdownSlice, amount_number, dec_sum, plain
+from bot.core.billing_report import BreakdownPlan, BreakdownSlice, amount_number, dec_sum, plain
 from bot.qwencloud.billing_models import SettledBills, UsageLimit
 from bot.render.jsnum import js_string
 from bot.render.json import dumps

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.render.mrkdwn import esc
+
 Block = dict[str, Any]
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -106,13 +108,14 @@ def code_sections(text: str) -> list[Block]:
     budget = MAX_SECTION - 8  # room for the ``` fences
     chunks: list[str] = []
     current = ""
-    for line in text.split("\n"):
-        while len(line) > budget:  # a single overlong line: hard split
+    for line in esc(text).split("\n"):  # verbatim: <!channel> in a model id must not ping anyone
+        while len(line) > budget:  # a single overlong line: hard split, never inside an entity
+            cut_at = _entity_safe(line, budget)
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(line[:budget])
-            line = line[budget:]
+            chunks.append(line[:cut_at])
+            line = line[cut_at:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > budget:
             chunks.append(current)
@@ -122,6 +125,11 @@ def code_sections(text: str) -> list[Block]:
     if current or not chunks:
         chunks.append(current)
     return [{"type": "section", "text": {"type": "mrkdwn", "text": f"```{c or ' '}```"}} for c in chunks]
+
+
+def _entity_safe(line: str, at: int) -> int:
+    amp = line.rfind("&", max(0, at - 4), at)
+    return amp if amp > 0 else at
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from bot.errors import BusinessError, GatewayError, QwenBotError
+from bot.base.errors import BusinessError, GatewayError, QwenBotError
 from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.parse_data import iso_ms
 from bot.qwencloud.results import (

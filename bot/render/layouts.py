@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.qwencloud.results import Breakdown, FreeTierEntry, Payg, Summary
 from bot.render import json as json_out
 from bot.render import text as text_out

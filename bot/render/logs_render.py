@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
-from bot.logs_query import js_parse
+from bot.core.logs_query import js_parse
 from bot.qwencloud.billing_models import CallLog
 from bot.render.jsnum import js_string, js_to_fixed
 from bot.render.json import Json, dumps

@@ -130,7 +130,7 @@ def status_text(status: SubscriptionStatus | None, diagnostics: list[Diagnostic]
         end = s.period[1] if s.period else None
         state = DASH
         if end:
-            from bot.logs_query import js_parse
+            from bot.core.logs_query import js_parse
 
             ms = js_parse(end, now.tzinfo or now.astimezone().tzinfo)  # type: ignore[arg-type]
             state = DASH if ms is None else ("Active" if ms >= now.timestamp() * 1000 else "Expired")

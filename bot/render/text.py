@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
-from bot.errors import BusinessError, GatewayError, QwenBotError
-from bot.periods import DateRange
+from bot.base.errors import BusinessError, GatewayError, QwenBotError
+from bot.base.periods import DateRange
 from bot.qwencloud.results import (
     Breakdown,
     BreakdownRow,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import Clock
+from bot.base.clock import Clock
 from bot.storage.db import app_state
 
 CLIENT_ID_KEY = "qwencloud.client_id"

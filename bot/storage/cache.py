@@ -1,6 +1,6 @@
 """The shared usage-result cache: one `usage_cache` row per (account, query), valid for a TTL.
 
-Implements `bot.usage.UsageCache`. Every process reads and writes the same database, so a web process
+Implements `bot.core.usage.UsageCache`. Every process reads and writes the same database, so a web process
 answers from what a worker (or another web process) fetched. `account` is the owner-scoped string the
 answer layer passes (`"<team_id>:<user_id>"`, see `account_key`), so one user's results are never served to
 another and `invalidate_owner` (called on logout and re-login) drops exactly that user's rows.
@@ -25,16 +25,17 @@ from typing import Any
 from sqlalchemy import Column, Connection, Engine, Index, String, Table, Text, and_, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.clock import Clock
-from bot.metrics import get_metrics
+from bot.base.clock import Clock
+from bot.base.metrics import get_metrics
 from bot.storage.db import UTCDateTime, metadata
 from bot.storage.owner import Owner
 
 log = logging.getLogger("bot.cache")
 
 CODEC_VERSION = 1
-ALLOWED_MODULES = frozenset({"bot.qwencloud.results", "bot.qwencloud.models", "bot.periods"})
+ALLOWED_MODULES = frozenset({"bot.qwencloud.results", "bot.qwencloud.models", "bot.base.periods"})
 MAX_KEY = 255
+MAX_VALUE_CHARS = 256_000  # a year of daily breakdown rows is ~60 kB; a bound, not a working size
 
 usage_cache = Table(
     "usage_cache",
@@ -102,6 +103,10 @@ class DbCache:
             text = json.dumps(encode(value), separators=(",", ":"), allow_nan=True)
         except TypeError as exc:
             log.warning("result not cacheable: %s", exc)
+            return
+        if len(text) > MAX_VALUE_CHARS:  # a huge answer is recomputed rather than stored
+            log.info("result not cached: %d characters", len(text))
+            get_metrics().record_cache("too_big")
             return
         now = self._clock.now()
         row = {"account": account, "query_key": _query_key(key), "value": text,

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import Clock
+from bot.base.clock import Clock
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.cache import drop_cached
 from bot.storage.crypto import Crypto
 from bot.storage.db import credential
 from bot.storage.owner import TEAM_ACCOUNT_PREFIX, Owner
+
+TOUCH_EVERY = timedelta(hours=1)
 
 _KIND = "credential"
 
@@ -26,7 +28,8 @@ class StoredCredential:
     expires_at: datetime
     user: QwenUser
     created_at: datetime
-    updated_at: datetime
+    updated_at: datetime  # when this login was stored (a new login replaces the row's token)
+    last_used_at: datetime | None = None
 
     def is_expired(self, now: datetime) -> bool:
         return now >= self.expires_at
@@ -73,6 +76,14 @@ class CredentialStore:
         assert stored is not None
         return stored
 
+    def touch(self, cred: StoredCredential, *, now: datetime, every: timedelta = TOUCH_EVERY) -> None:
+        """Note that the owner used the bot (expiry reminders go only to recent users); at most one write
+        per `every`, so answering a question stays read-only almost always."""
+        if cred.last_used_at is not None and now - cred.last_used_at < every:
+            return
+        with self._engine.begin() as conn:
+            conn.execute(update(credential).where(*_match(cred.owner)).values(last_used_at=now))
+
     def delete(self, owner: Owner) -> bool:
         with self._engine.begin() as conn:
             drop_cached(conn, owner)  # logout: cached results go with the credential
@@ -98,6 +109,7 @@ class CredentialStore:
             user=QwenUser(id=row["qwen_user_id"], email=row["qwen_email"], aliyun_id=row["aliyun_id"]),
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            last_used_at=row["last_used_at"],
         )
 
 

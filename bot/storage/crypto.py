@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 
 
 class DecryptionFailed(ConfigError):
@@ -81,6 +81,14 @@ class Crypto:
         if not bound or not isinstance(payload.get("v"), str):
             raise DecryptionFailed("A stored secret belongs to another owner; refusing to use it.")
         return str(payload["v"])
+
+    def is_current(self, ciphertext: str) -> bool:
+        """Whether the newest key alone reads it (rotation reports what was already on it)."""
+        try:
+            Fernet(self._keys[0]).decrypt(ciphertext.encode("ascii"))
+        except (InvalidToken, ValueError):
+            return False
+        return True
 
     def rotate(self, ciphertext: str) -> Sealed:
         """The same plaintext (and owner binding) under the newest key."""

@@ -7,6 +7,7 @@ migration; `upgrade()` applies whatever is pending.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,12 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
+    select,
 )
 from sqlalchemy.engine import URL, make_url
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -75,6 +78,7 @@ credential = Table(
     Column("aliyun_id", String(255)),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    Column("last_used_at", UTCDateTime()),  # the owner last asked the bot something (reminders)
     UniqueConstraint("team_id", "user_id", name="uq_credential_owner"),
 )
 
@@ -163,3 +167,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def pending_login_count(engine: Any) -> Callable[[], int]:
+    """A `pending_count` for `metrics_wsgi_app`: logins still waiting, counted in the shared database."""
+
+    def count() -> int:
+        query = select(func.count()).select_from(pending_login).where(pending_login.c.status == "pending")
+        with engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    return count

@@ -15,7 +15,8 @@ The rule (at most once; a failure is visible, a duplicate never happens):
   Retry-After, `ok:false` errors) go to `retry` and are taken again by any worker when due.
 * Every transition is a compare-and-set on (id, state, lease_owner), so two workers never both win.
 * Digests settle "outcome unknown" rows (`unknown()`, `settle()`) from the channel's history, where the post
-  carries its run id: found -> posted; absent -> retry; history unreadable -> stays failed (bot.digest_run).
+  carries its run id: found -> posted; absent -> retry; history unreadable -> stays failed
+  (team/jobs/settle.py).
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ class Deliveries:
                 .all()
             )
 
-    # ---- outcome unknown: settled by the channel's history (bot.digest_job) ---------------------
+    # ---- outcome unknown: settled by the channel's history (bot.team.jobs.digest) ---------------------
     def unknown(self, *, settled_before: datetime, limit: int = 50) -> list[RowMapping]:
         """`failed` rows whose post may or may not exist (never resolved, last touched before the cut)."""
         t = self._t
@@ -214,6 +215,39 @@ class Deliveries:
             updated_at=now,
         )
         return "retry"
+
+    def wait(self, claim: Claim, *, now: datetime, until: datetime, error: str) -> bool:
+        """Nothing was posted and nothing failed: the row waits (e.g. for a login renewal) until `until`
+        without using up an attempt, so a long wait never turns into "gave up"."""
+        return self._move(
+            claim,
+            ("claimed", "sending"),
+            state="retry",
+            next_attempt_at=until,
+            attempts=max(0, claim.attempts - 1),
+            lease_owner=None,
+            lease_until=None,
+            error=error,
+            updated_at=now,
+        )
+
+    def waiting(self, *, error_prefix: str, limit: int = 500) -> list[RowMapping]:
+        """`retry` rows whose error starts with `error_prefix` (rows parked by `wait`)."""
+        t = self._t
+        query = select(t).where(t.c.state == "retry", t.c.error.like(error_prefix + "%"))
+        with self._engine.connect() as conn:
+            return list(conn.execute(query.order_by(t.c.id).limit(limit)).mappings().all())
+
+    def hasten(self, row: RowMapping, *, now: datetime) -> bool:
+        """Make a waiting `retry` row due now (compare-and-set on the row as read)."""
+        t = self._t
+        with self._engine.begin() as conn:
+            moved = conn.execute(
+                update(t)
+                .where(t.c.id == row["id"], t.c.state == "retry", t.c.updated_at == row["updated_at"])
+                .values(next_attempt_at=now)
+            ).rowcount
+        return moved == 1
 
     def failed(self, claim: Claim, *, now: datetime, error: str) -> None:
         log.error("delivery %s#%s failed: %s", self._t.name, claim.row_id, error)

@@ -2,7 +2,8 @@
 
 1. `QWEN_BOT_ENCRYPTION_KEYS` (comma-separated Fernet keys, newest first);
 2. the OS keyring (service `qwen-usage-bot`), unless its backend is the fail/null one;
-3. for a local SQLite database only: `<data_dir>/encryption.key` (mode 0600), created with a warning;
+3. for a local SQLite database only: `<data_dir>/encryption.key` (mode 0600), created with a warning; the
+   shared-database processes (web, worker) only with QWEN_BOT_ALLOW_KEY_FILE=1;
 4. otherwise a ConfigError (exit 4).
 
 A key is generated into the keyring only for a local SQLite database: a shared PostgreSQL database needs
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.base.config import Settings
+from bot.base.errors import ConfigError
 from bot.storage.crypto import Crypto, new_key, validate_key
 
 log = logging.getLogger("bot.storage.keys")
@@ -114,9 +115,15 @@ def load_keys(settings: Settings, *, keyring_backend: Any = _UNSET) -> KeySet:
         keys_found = _from_keyring(backend, may_create=local)
         if keys_found:
             return KeySet(keys_found, "keyring", f"keyring:{KEYRING_SERVICE}")
-    if local:
+    if local and settings.key_file_allowed:
         path = settings.data_dir / KEY_FILE_NAME
         return KeySet(_from_file(path), "file", str(path))
+    if local:
+        raise ConfigError(
+            "No encryption key: the web and worker processes share the database, so they do not fall back "
+            "to a key file on this machine. Set QWEN_BOT_ENCRYPTION_KEYS (the same on every process), or "
+            "QWEN_BOT_ALLOW_KEY_FILE=1 to use " + str(settings.data_dir / KEY_FILE_NAME) + "."
+        )
     raise ConfigError(
         "No encryption key for a shared database: set QWEN_BOT_ENCRYPTION_KEYS to one or more Fernet keys "
         "(comma-separated, newest first; generate one with `qwen-bot rotate-keys --generate-key`)."

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, false, insert, or_, select, text, update
+from sqlalchemy import Connection, Engine, and_, delete, false, insert, or_, select, text, update
 
 from bot.qwencloud.models import DeviceCode
 from bot.storage.crypto import Crypto
@@ -23,6 +23,7 @@ from bot.storage.pending_models import FINAL_STATUSES, NotifyTarget, PendingLogi
 __all__ = ["FINAL_STATUSES", "NotifyTarget", "PendingLogin", "PendingLoginStore", "Purpose", "Status"]
 
 _KIND = "pending_login"
+FINISHED_KEPT = timedelta(days=7)  # an ended flow stays this long (status, support questions), then goes
 t = pending_login.c
 
 
@@ -248,7 +249,19 @@ class PendingLoginStore:
             lease_until=None,
             ciphertext=sealed.ciphertext,
             key_id=sealed.key_id,
+            verification_url="",  # the link and the response_url are of no use once the flow ends
+            notify=asdict(NotifyTarget(channel=row.notify.channel, dm=row.notify.dm)),
         )
+
+    def purge_finished(self, *, now: datetime, older_than: timedelta = FINISHED_KEPT) -> int:
+        """Delete flows that ended more than `older_than` ago; how many went."""
+        with self._engine.begin() as conn:
+            gone = conn.execute(
+                delete(pending_login).where(
+                    t.status.in_(sorted(FINAL_STATUSES)), t.finished_at < now - older_than
+                )
+            ).rowcount
+        return int(gone or 0)
 
     def release(self, row: PendingLogin, *, worker_id: str) -> bool:
         return self._held_update(row, worker_id, lease_owner=None, lease_until=None)

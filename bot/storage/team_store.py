@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import RowMapping
 
-from bot.schedule import Cadence, Schedule
+from bot.base.schedule import Cadence, Schedule
 from bot.storage.team import alert_rule, digest_run, digest_subscription
 
 
@@ -140,6 +140,14 @@ class SubscriptionStore:
             return conn.execute(query.limit(1)).mappings().first()
 
 
+def _decimal(raw: object) -> Decimal:
+    """A stored threshold; NaN when unreadable, so one bad row cannot fail every listing (alerts.sane)."""
+    try:
+        return Decimal(str(raw))
+    except ArithmeticError:
+        return Decimal("NaN")
+
+
 def _rule(row: RowMapping) -> AlertRule:
     return AlertRule(
         int(row["id"]),
@@ -148,7 +156,7 @@ def _rule(row: RowMapping) -> AlertRule:
         row["account"],
         row["kind"],
         row["target"],
-        Decimal(row["threshold"]),
+        _decimal(row["threshold"]),
         row["created_by"],
         bool(row["firing"]),
         int(row["crossing"]),

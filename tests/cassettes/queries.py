@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.periods import DateRange
-from bot.usage import UsageService
+from bot.base.periods import DateRange
+from bot.core.usage import UsageService
 
 FAKE_NOW = "2026-06-15T10:00:00+00:00"
 SEED = 8

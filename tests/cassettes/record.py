@@ -18,10 +18,10 @@ from typing import Any
 import httpx
 import vcr
 
-from bot.clock import FixedClock
+from bot.base.clock import FixedClock
+from bot.core.usage import UsageService
+from bot.devtools.simulator import start_simulator
 from bot.qwencloud.client import QwenCloudClient
-from bot.simulator import start_simulator
-from bot.usage import UsageService
 from tests.cassettes.queries import API, FAKE_NOW, QUERIES, SEED, TZ, run_query
 from tests.conformance.official import OfficialCli, require_official_cli
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.simulator import SimulatorHandle, start_simulator
+from bot.devtools.simulator import SimulatorHandle, start_simulator
 from tests.conformance.official import FAKE_NOW, SEED, CliResult, OfficialCli, require_official_cli
 from tests.conformance.ours import OurCli
 

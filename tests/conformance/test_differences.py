@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.simulator.dataset import Dataset
+from bot.devtools.simulator.dataset import Dataset
 from tests.conformance.official import SEED
 from tests.conformance.pair import Pair, assert_same_json, start_pair
 
@@ -143,3 +143,18 @@ def test_locally_expired_token_names_our_login_command(tmp_path: Path) -> None:
         assert not ours.stdout and not official.stdout
     finally:
         pair.stop()
+
+
+def test_a_summary_over_13_months_is_refused_by_ours(clean_pair: Pair) -> None:
+    """Bounded work (issue 11): at most 13 month chunks per command; 1.4.1 fans out one call per month."""
+    args = ("usage", "summary", "--from", "2024-01-01", "--to", "2025-06-30", "--format", "json")
+    official, ours = clean_pair.both(*args)
+    assert official.code == 0 and "pay_as_you_go" in official.json()
+    assert ours.code == 4 and ours.error()["error"]["code"] == "RANGE_TOO_LONG"
+    assert "at most 13 calendar months" in ours.error()["error"]["message"]
+    ours_ok = clean_pair.ours.run("usage", "summary", "--from", "2025-06-01", "--to", "2026-06-15")
+    assert ours_ok.code == 0  # 13 months is still fine
+    far = ("usage", "payg", "--from", "2026-06-01", "--to", "2028-12-31", "--format", "json")
+    official, ours = clean_pair.both(*far)  # the lookback checks only `from`: 1.4.1 asks for 31 months
+    assert official.code == 0 and "error" not in official.stdout
+    assert ours.code == 4 and ours.error()["error"]["code"] == "RANGE_TOO_LONG"

@@ -4,9 +4,11 @@ uploaded files), replaces messages through response_url, opens a modal, publishe
 
 from __future__ import annotations
 
+import io
 import struct
 import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -75,8 +77,6 @@ def build_canned_app(*, api_url: str, bot_token: str, signing_secret: str, publi
     @app.command("/qwen")
     def qwen(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = command["text"].strip()
-        if text == "slow":
-            time.sleep(4)
         if text == "digest":
             ack()
             client.views_open(trigger_id=command["trigger_id"], view={
@@ -149,3 +149,22 @@ def build_canned_app(*, api_url: str, bot_token: str, signing_secret: str, publi
             {"type": "section", "text": md("Login started :white_check_mark:")}]})
 
     return app
+
+
+SLOW_S = 10.0  # well past Slack's 3 s: the fake Slack must give up first, however loaded the machine
+
+
+def slow_on_demand(app: Callable[..., Any]) -> Callable[..., Any]:
+    """WSGI in front of Bolt: `/qwen slow` is answered only after SLOW_S. A slow listener behind Bolt would
+    not do: Bolt itself answers after waiting 3 s for ack(), racing Slack's own 3 s timeout."""
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        if b"text=slow" in body:
+            time.sleep(SLOW_S)
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b""]
+        environ["wsgi.input"] = io.BytesIO(body)
+        return app(environ, start_response)
+
+    return wrapped

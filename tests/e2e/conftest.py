@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from bot.localslack import FakeSlack
-from tests.e2e.canned_bot import build_canned_app
+from bot.devtools.localslack import FakeSlack
+from tests.e2e.canned_bot import build_canned_app, slow_on_demand
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, bolt_wsgi, serve_wsgi
 from tests.fakes.waits import WAIT_MS
 
@@ -32,7 +32,7 @@ def workspace() -> Iterator[FakeSlack]:
     app = build_canned_app(api_url=slack.api_url, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET,
                            public_url=slack.url)
     try:
-        with serve_wsgi(bolt_wsgi(app)) as base:
+        with serve_wsgi(slow_on_demand(bolt_wsgi(app))) as base:
             slack.bot_url = base + "/slack/events"
             yield slack
     finally:

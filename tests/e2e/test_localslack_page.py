@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from bot.localslack import FakeSlack
+from bot.devtools.localslack import FakeSlack
 from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.browser

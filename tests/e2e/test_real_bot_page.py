@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from bot.config import Secret, Settings
-from bot.localslack import FakeSlack
+from bot.base.config import Secret, Settings
+from bot.devtools.localslack import FakeSlack
 from tests.e2e.conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,10 +23,10 @@ SECRET, TOKEN = "e2e-signing-secret", "xoxb-e2e-bot-token"
 
 @pytest.fixture
 def real(make_settings: Callable[..., Settings]) -> Iterator[tuple[FakeSlack, Any]]:
-    from bot.app import build_services
+    from bot.base.clock import FixedClock
+    from bot.bootstrap import build_bot, build_services
     from bot.cli.serve import start
-    from bot.clock import FixedClock
-    from bot.simulator.server import start_simulator
+    from bot.devtools.simulator.server import start_simulator
 
     sim = start_simulator(now=NOW, device_interval=1)
     slack = FakeSlack.start(signing_secret=SECRET, bot_token=TOKEN, serve_page=True)
@@ -35,7 +35,7 @@ def real(make_settings: Callable[..., Settings]) -> Iterator[tuple[FakeSlack, An
         endpoints_configured=True, slack_bot_token=Secret(TOKEN), slack_signing_secret=Secret(SECRET),
         slack_api_url=slack.api_url)
     services = build_services(settings, clock=FixedClock(NOW, running=True))
-    bot = start(services, host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
+    bot = start(build_bot(services), host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
     slack.bot_url = bot.url + "/slack/events"
     try:
         yield slack, sim

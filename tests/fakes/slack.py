@@ -1,4 +1,4 @@
-"""Pytest fixtures and helpers around the local Slack workspace (bot.localslack), for scenario tests.
+"""Pytest fixtures and helpers around the local Slack workspace (bot.devtools.localslack), for scenario tests.
 
 Use as a plugin (`pytest_plugins = ["tests.fakes.slack"]` in a conftest) or import the helpers:
 
@@ -20,11 +20,27 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
-from bot.localslack import ADMIN, GENERAL, MEMBER, RANDOM, BotReply, Call, FakeSlack, Message
+from bot.bootstrap import Services, build_team
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, RANDOM, BotReply, Call, FakeSlack, Message
+from bot.slack.posting import WebPoster, no_retry_client
+from bot.team.model import Team
 
 __all__ = [
-    "ADMIN", "BOT_TOKEN", "GENERAL", "MEMBER", "RANDOM", "SIGNING_SECRET", "BotReply", "Call", "FakeSlack",
-    "Message", "bolt_wsgi", "fake_slack", "serve_wsgi",
+    "ADMIN",
+    "BOT_TOKEN",
+    "GENERAL",
+    "MEMBER",
+    "RANDOM",
+    "SIGNING_SECRET",
+    "BotReply",
+    "Call",
+    "FakeSlack",
+    "Message",
+    "StaticSlackClients",
+    "bolt_wsgi",
+    "fake_slack",
+    "serve_wsgi",
+    "static_team",
 ]
 
 SIGNING_SECRET = "local-test-signing-secret"
@@ -68,3 +84,20 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield slack
     finally:
         slack.stop()
+
+
+class StaticSlackClients:
+    """One workspace: the same bot token for every team id."""
+
+    def __init__(self, *, token: str, base_url: str, timeout: int = 20) -> None:
+        self._poster = WebPoster(no_retry_client(token, base_url, timeout=timeout))
+
+    def for_team(self, team_id: str) -> WebPoster | None:
+        return self._poster
+
+
+def static_team(services: Services, token: str = BOT_TOKEN) -> Team:
+    """The team features over `services` (their stores hold no state of their own), posting background
+    messages with one bot token to `services.settings.slack_api_url`."""
+    clients = StaticSlackClients(token=token, base_url=services.settings.slack_api_url)
+    return build_team(services, slack=clients)

@@ -1,7 +1,8 @@
 """Fuzzing QwenCloudClient's response parsing: random bodies and statuses through httpx.MockTransport.
 
 Whatever QwenCloud (or a proxy in front of it) answers, a client method returns its typed result or raises a
-bot.errors exception; nothing else escapes, and raw dicts never leave the client (model_map's str map aside).
+bot.base.errors
+exception; nothing else escapes, and raw dicts never leave the client (model_map's str map aside).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import httpx
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from bot.errors import QwenBotError
+from bot.base.errors import QwenBotError
 from bot.qwencloud.client import QwenCloudClient
 
 KEYS = [

@@ -12,8 +12,10 @@ from datetime import UTC, date, datetime, time
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot import grammar, periods, team_grammar
-from bot.errors import InvalidArgument, UsageError
+from bot.base import periods
+from bot.base.errors import InvalidArgument, UsageError
+from bot.core.grammar import team as team_grammar
+from bot.core.grammar import usage as grammar
 
 ALLOWED = (UsageError, InvalidArgument)
 COMMANDS = (grammar.Help, grammar.Login, grammar.Logout, grammar.Status, grammar.Version,

@@ -18,12 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app import build_app, build_services, wsgi_app
-from bot.config import Secret, Settings
-from bot.localslack import FakeSlack
-from bot.localslack.sender import sign
-from bot.render import home as render_home
-from bot.render import slack as render_slack
+from bot.app import build_app
+from bot.base.config import Secret, Settings
+from bot.bootstrap import build_bot, build_services
+from bot.devtools.localslack import FakeSlack
+from bot.devtools.localslack.sender import sign
+from bot.render import messages as render_slack
+from bot.slack.bolt import wsgi_app
+from bot.team import home_view as render_home
 
 # The app's background threads (lazy listeners, Slack SDK retry jitter) may use the global `random` while
 # hypothesis draws the next payload; hypothesis then warns as if a strategy had used it.
@@ -131,7 +133,7 @@ def post(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str, st
         upstream_timeout=1.0,
     )
     services = build_services(settings)
-    app = wsgi_app(build_app(services, token_verification=False))
+    app = wsgi_app(build_app(build_bot(services), token_verification=False))
     client = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://bot")
 
     def send(body: str, content_type: str) -> int:

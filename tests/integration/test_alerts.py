@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from bot.alerts import AlertJob
-from bot.app import Services, build_services
-from bot.clock import FixedClock
-from bot.localslack import ADMIN, GENERAL, FakeSlack
-from bot.periods import DateRange
+from bot.base.periods import DateRange
+from bot.bootstrap import Services
+from bot.devtools.localslack import ADMIN, GENERAL, FakeSlack
 from bot.qwencloud.models import DeviceCredentials, FreeTierQuota, QwenUser
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, Summary, TokenPlan
-from bot.slackio import StaticSlackClients
 from bot.storage.owner import Owner
-from bot.team import Team, team_of
+from bot.team.jobs.alerts import AlertJob
+from bot.team.model import Team
+from tests.fakes.slack import static_team
+from tests.integration.conftest import TOKEN
 
 NOW = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
-TOKEN = "xoxb-alerts"
 
 
 class StubUsage:
@@ -36,7 +35,7 @@ class StubUsage:
 
     def summary(self, token: str, rng: DateRange, **_: Any) -> Summary:
         if self.fail:
-            from bot.errors import NetworkError
+            from bot.base.errors import NetworkError
 
             raise NetworkError("down")
         quota = FreeTierQuota(
@@ -62,22 +61,11 @@ class StubUsage:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack.start(signing_secret="s", bot_token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def services(make_settings, db_url: str, slack: FakeSlack) -> Iterator[Services]:  # type: ignore[no-untyped-def]
-    from bot.storage.migrate import upgrade
-
-    upgrade(db_url)
-    built = build_services(make_settings(database_url=db_url), clock=FixedClock(NOW))
-    built.extras["team_slack"] = StaticSlackClients(token=TOKEN, base_url=slack.api_url)
+def services(team_services: Callable[..., Services], slack: FakeSlack) -> Services:
+    built = team_services(NOW)
     creds = DeviceCredentials("tok", NOW + timedelta(days=30), QwenUser("u", None, None))
     built.credentials.put(Owner.team_account(slack.ws.team_id, "prod"), creds)
-    yield built
-    built.close()
+    return built
 
 
 def add(team: Team, team_id: str, kind: str, target: str, threshold: str) -> int:
@@ -98,7 +86,7 @@ def posts(slack: FakeSlack, rule_id: int) -> list[str]:
 
 
 def jobs(services: Services, usage: StubUsage) -> list[AlertJob]:
-    team = team_of(services)
+    team = static_team(services, TOKEN)
     return [AlertJob(team=team, usage=usage, clock=services.clock, worker_id=w) for w in ("w1", "w2")]  # type: ignore[arg-type]
 
 
@@ -106,7 +94,7 @@ def test_free_tier_fires_once_per_crossing_and_again_after_recovery(
     services: Services, slack: FakeSlack
 ) -> None:
     usage = StubUsage()
-    rule = add(team_of(services), slack.ws.team_id, "free_tier", "qwen-plus", "20")
+    rule = add(static_team(services, TOKEN), slack.ws.team_id, "free_tier", "qwen-plus", "20")
     w1, w2 = jobs(services, usage)
     at = NOW
     w1.run_due(at)
@@ -130,7 +118,7 @@ def test_free_tier_fires_once_per_crossing_and_again_after_recovery(
 
 def test_checks_are_spaced_and_other_kinds(services: Services, slack: FakeSlack) -> None:
     usage = StubUsage()
-    team = team_of(services)
+    team = static_team(services, TOKEN)
     coding = add(team, slack.ws.team_id, "coding_plan", "per_5h", "80")
     daily = add(team, slack.ws.team_id, "payg_daily", "", "2")
     monthly = add(team, slack.ws.team_id, "payg_monthly", "", "10")
@@ -147,7 +135,7 @@ def test_checks_are_spaced_and_other_kinds(services: Services, slack: FakeSlack)
 
 def test_alert_post_rate_limited_is_retried_not_lost(services: Services, slack: FakeSlack) -> None:
     usage = StubUsage()
-    rule = add(team_of(services), slack.ws.team_id, "payg_monthly", "", "1")
+    rule = add(static_team(services, TOKEN), slack.ws.team_id, "payg_monthly", "", "1")
     slack.faults.rate_limit("chat.postMessage", retry_after=60, times=1)
     w1, w2 = jobs(services, usage)
     w1.run_due(NOW)
@@ -162,7 +150,7 @@ def test_alert_post_rate_limited_is_retried_not_lost(services: Services, slack: 
 def test_repeated_upstream_failure_tells_admins_once(services: Services, slack: FakeSlack) -> None:
     usage = StubUsage()
     usage.fail = True
-    add(team_of(services), slack.ws.team_id, "payg_monthly", "", "1")
+    add(static_team(services, TOKEN), slack.ws.team_id, "payg_monthly", "", "1")
     w1, w2 = jobs(services, usage)
     for i in range(6):
         (w1 if i % 2 else w2).run_due(NOW + timedelta(minutes=5 * i))
@@ -170,6 +158,6 @@ def test_repeated_upstream_failure_tells_admins_once(services: Services, slack: 
     assert len(notices) == 1
     usage.fail = False
     w1.run_due(NOW + timedelta(hours=1))
-    health = team_of(services).health.get(slack.ws.team_id, "prod")
+    health = static_team(services, TOKEN).health.get(slack.ws.team_id, "prod")
     assert health is not None and health["failures"] == 0 and health["notified_at"] is None
     assert date(2026, 4, 13) == NOW.date()

@@ -10,10 +10,10 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.__main__ import main
-from bot.app import build_services
+from bot.base.config import Settings
+from bot.bootstrap import build_bot, build_services
 from bot.cli.auth import terminal_owner
-from bot.config import Settings
-from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_no_plaintext_token_in_sqlite_and_rotate_keys(
     new = Fernet.generate_key().decode()
     monkeypatch.setenv("QWEN_BOT_ENCRYPTION_KEYS", f"{new},{key}")
     code, out, _ = run(capsys, "rotate-keys")
-    assert code == 0 and "Re-encrypted 1 credentials and 1 pending logins" in out
+    assert code == 0 and "Re-encrypted 1 credentials, 1 pending logins and 0 Slack installation rows" in out
     monkeypatch.setenv("QWEN_BOT_ENCRYPTION_KEYS", new)  # the old key is gone: rows still readable
     assert run(capsys, "auth", "status")[0] == 0
 
@@ -183,12 +183,10 @@ def test_complete_while_a_worker_runs_reports_the_workers_outcome(
 ) -> None:
     import threading
 
-    from bot.worker import Worker
-
     run(capsys, "auth", "login", "--init-only")
     services = build_services(Settings.from_env())
     stop = threading.Event()
-    worker = threading.Thread(target=Worker(services, idle_seconds=0.1).run_forever, args=(stop,))
+    worker = threading.Thread(target=build_bot(services).worker(idle_seconds=0.1).run_forever, args=(stop,))
     worker.start()
     try:
         sim.approve()

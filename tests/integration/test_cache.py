@@ -10,18 +10,18 @@ import httpx
 import pytest
 from sqlalchemy import Engine, select, update
 
-from bot import metrics
-from bot.clock import FixedClock
-from bot.periods import DateRange
+from bot.base import metrics
+from bot.base.clock import FixedClock
+from bot.base.periods import DateRange
+from bot.core.usage import UsageService
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.simulator.server import SimulatorHandle, start_simulator
 from bot.storage.cache import DbCache, account_key, decode, encode, usage_cache
 from bot.storage.credentials import CredentialStore
 from bot.storage.crypto import Crypto
 from bot.storage.db import make_engine
 from bot.storage.owner import Owner
-from bot.usage import UsageService
 from tests.conftest import T0
 
 ALICE, BOB, ALICE_ELSEWHERE = Owner("T1", "U1"), Owner("T1", "U2"), Owner("T2", "U1")
@@ -42,8 +42,21 @@ def client(sim: SimulatorHandle) -> Iterator[QwenCloudClient]:
     http.close()
 
 
+OPENED: list[UsageService] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_services() -> Iterator[None]:
+    """Each service owns a thread pool: closed after the test, so its threads do not outlive it."""
+    yield
+    while OPENED:
+        OPENED.pop().close()
+
+
 def service(client: QwenCloudClient, cache: DbCache, clock: FixedClock) -> UsageService:
-    return UsageService(client=client, clock=clock, cache=cache)
+    svc = UsageService(client=client, clock=clock, cache=cache)
+    OPENED.append(svc)
+    return svc
 
 
 def calls(sim: SimulatorHandle) -> int:

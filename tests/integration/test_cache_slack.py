@@ -6,8 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bot.localslack import MEMBER
+from bot.devtools.localslack import MEMBER
 from bot.storage.owner import Owner
+from tests.conftest import METRICS_TOKEN
 from tests.reliability.conftest import Stack
 from tests.reliability.conftest import stack as stack
 from tests.reliability.test_fault_matrix import ANSWER, ask, link
@@ -32,7 +33,8 @@ def test_repeat_is_cached_refresh_bypasses_logout_forgets(stack: Stack) -> None:
     n = upstream(stack)
     ask(stack, "usage last-month", ANSWER)
     assert upstream(stack) > n  # logout dropped the cached results
-    body = httpx.get(stack.bot.url + "/metrics").text
+    assert httpx.get(stack.bot.url + "/metrics").status_code == 404  # not without the bearer token
+    body = httpx.get(stack.bot.url + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     assert 'qwen_bot_cache_lookups_total{result="hit"}' in body
     assert 'qwen_bot_commands_total{command="usage",outcome="ok"}' in body
     assert "qwen_bot_upstream_request_seconds_bucket" in body

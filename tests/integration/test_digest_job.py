@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 
-from bot.app import Services, build_services
-from bot.clock import FixedClock
-from bot.digest_job import DigestJob
-from bot.localslack import GENERAL, FakeSlack
-from bot.periods import DateRange
+from bot.base.periods import DateRange
+from bot.base.schedule import Schedule
+from bot.bootstrap import Services, digest_job
+from bot.devtools.localslack import GENERAL, FakeSlack
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.render.slack_usage import money
-from bot.schedule import Schedule
-from bot.simulator.server import SimulatorHandle, start_simulator
-from bot.slackio import StaticSlackClients
+from bot.render.usage import money
 from bot.storage.owner import Owner
-from bot.team import Team, digest_job, team_of
+from bot.team.jobs.digest import DigestJob
+from bot.team.model import Team
+from tests.fakes.slack import static_team
+from tests.integration.conftest import TOKEN
 
 NOW = datetime(2026, 4, 13, 9, 5, tzinfo=UTC)  # a Monday, 5 minutes after the 09:00 slot
-TOKEN = "xoxb-digest-test"
 MONDAY_9 = Schedule("weekly", 0, time(9, 0), "UTC")
 
 
@@ -33,26 +32,10 @@ def sim() -> Iterator[SimulatorHandle]:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    with FakeSlack.start(signing_secret="s", bot_token=TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def services(make_settings, db_url: str, sim: SimulatorHandle, slack: FakeSlack) -> Iterator[Services]:  # type: ignore[no-untyped-def]
-    from bot.storage.migrate import upgrade
-
-    upgrade(db_url)
-    settings = make_settings(
-        database_url=db_url,
-        api_endpoint=sim.url,
-        auth_endpoint=sim.url,
-        model_map_url=sim.url + "/cdn/model-mapping",
+def services(team_services: Callable[..., Services], sim: SimulatorHandle) -> Services:
+    return team_services(
+        NOW, api_endpoint=sim.url, auth_endpoint=sim.url, model_map_url=sim.url + "/cdn/model-mapping"
     )
-    built = build_services(settings, clock=FixedClock(NOW))
-    built.extras["team_slack"] = StaticSlackClients(token=TOKEN, base_url=slack.api_url)
-    yield built
-    built.close()
 
 
 def link_account(services: Services, sim: SimulatorHandle, team_id: str, name: str = "prod") -> None:
@@ -61,7 +44,7 @@ def link_account(services: Services, sim: SimulatorHandle, team_id: str, name: s
 
 
 def job(services: Services, worker: str, catchup: timedelta = timedelta(hours=12)) -> DigestJob:
-    return digest_job(team_of(services), worker, catchup=catchup)  # the worker's own wiring
+    return digest_job(static_team(services, TOKEN), worker, catchup=catchup)  # the worker's own wiring
 
 
 def subscribe(team: Team, team_id: str, schedule: Schedule = MONDAY_9) -> int:
@@ -81,7 +64,7 @@ def test_one_digest_with_chart_and_cli_figures(
 ) -> None:
     team_id = slack.ws.team_id
     link_account(services, sim, team_id)
-    subscribe(team_of(services), team_id)
+    subscribe(static_team(services, TOKEN), team_id)
     assert job(services, "w1").run_due(NOW) == 1
     assert job(services, "w2").run_due(NOW) == 0
     assert job(services, "w1").run_due(NOW + timedelta(hours=1)) == 0
@@ -96,7 +79,8 @@ def test_one_digest_with_chart_and_cli_figures(
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     texts = repr(message.blocks)
     assert "Analysis" in texts and "Top models" in texts
-    row = team_of(services).runs.find({"subscription_id": 1, "period_start": datetime(2026, 4, 6).date()})
+    period = {"subscription_id": 1, "period_start": datetime(2026, 4, 6).date()}
+    row = static_team(services, TOKEN).runs.find(period)
     assert row is not None and row["state"] == "posted" and row["message_ts"] == message.ts
 
 
@@ -104,7 +88,7 @@ def test_no_files_write_falls_back_to_a_sparkline(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
-    subscribe(team_of(services), slack.ws.team_id)
+    subscribe(static_team(services, TOKEN), slack.ws.team_id)
     slack.faults.slack_error("files.getUploadURLExternal", "missing_scope")
     assert job(services, "w1").run_due(NOW) == 1
     [message] = slack.messages(GENERAL)
@@ -116,7 +100,7 @@ def test_429_is_retried_after_retry_after_never_lost_never_duplicated(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
-    subscribe(team_of(services), slack.ws.team_id)
+    subscribe(static_team(services, TOKEN), slack.ws.team_id)
     slack.faults.rate_limit("chat.postMessage", retry_after=120, times=1)
     assert job(services, "w1").run_due(NOW) == 1
     assert slack.messages(GENERAL) == []
@@ -134,10 +118,10 @@ def test_unknown_outcome_not_posted_is_posted_once_after_the_history_check(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
-    subscribe(team_of(services), slack.ws.team_id)
+    subscribe(static_team(services, TOKEN), slack.ws.team_id)
     slack.faults.server_error("chat.postMessage", status=500)  # Slack answers 500; nothing was posted
     job(services, "w1").run_due(NOW)
-    row = team_of(services).runs.find(PERIOD)
+    row = static_team(services, TOKEN).runs.find(PERIOD)
     assert row is not None and row["state"] == "failed" and row["error"].startswith("outcome unknown:")
     job(services, "w2").run_due(NOW + timedelta(minutes=1))  # within the settle delay: untouched
     assert slack.messages(GENERAL) == []
@@ -146,7 +130,7 @@ def test_unknown_outcome_not_posted_is_posted_once_after_the_history_check(
         job(services, "w2").run_due(NOW + timedelta(minutes=minutes))
     [message] = slack.messages(GENERAL)
     assert message.metadata == {"event_type": "qwen_digest", "event_payload": {"run_id": row["id"]}}
-    row = team_of(services).runs.find(PERIOD)
+    row = static_team(services, TOKEN).runs.find(PERIOD)
     assert row is not None and row["state"] == "posted" and row["message_ts"] == message.ts
 
 
@@ -154,12 +138,12 @@ def test_unknown_outcome_not_posted_past_the_catch_up_window_is_not_posted_stale
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
-    subscribe(team_of(services), slack.ws.team_id)
+    subscribe(static_team(services, TOKEN), slack.ws.team_id)
     slack.faults.server_error("chat.postMessage", status=500)
     job(services, "w1").run_due(NOW)
     job(services, "w2", timedelta(hours=6)).run_due(NOW + timedelta(hours=7))  # first settle: too late
     assert slack.messages(GENERAL) == []
-    row = team_of(services).runs.find(PERIOD)
+    row = static_team(services, TOKEN).runs.find(PERIOD)
     assert row is not None and row["state"] == "failed" and "catch-up" in row["error"]
 
 
@@ -167,14 +151,14 @@ def test_unknown_outcome_already_posted_is_found_in_history_never_duplicated(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
-    subscribe(team_of(services), slack.ws.team_id)
+    subscribe(static_team(services, TOKEN), slack.ws.team_id)
     slack.faults.server_error("chat.postMessage", status=503, after_effect=True)  # posted, answer lost
     job(services, "w1").run_due(NOW)
     [message] = slack.messages(GENERAL)
     for minutes in (10, 60, 300):
         job(services, "w2").run_due(NOW + timedelta(minutes=minutes))
     assert slack.messages(GENERAL) == [message]
-    row = team_of(services).runs.find(PERIOD)
+    row = static_team(services, TOKEN).runs.find(PERIOD)
     assert row is not None and row["state"] == "posted" and row["message_ts"] == message.ts
     [history] = slack.calls("conversations.history")
     assert history.params["include_all_metadata"] in (True, "true", "1", 1)
@@ -184,7 +168,7 @@ def test_unknown_outcome_without_history_stays_failed_not_duplicated(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
-    subscribe(team_of(services), slack.ws.team_id)
+    subscribe(static_team(services, TOKEN), slack.ws.team_id)
     slack.faults.server_error("chat.postMessage", status=500)
     slack.faults.slack_error("conversations.history", "missing_scope", times=None)
     job(services, "w1").run_due(NOW)
@@ -192,7 +176,7 @@ def test_unknown_outcome_without_history_stays_failed_not_duplicated(
         job(services, "w2").run_due(NOW + timedelta(minutes=minutes))
     assert slack.messages(GENERAL) == []
     assert len(slack.calls("conversations.history")) == 1  # asked once, then left to operators
-    row = team_of(services).runs.find(PERIOD)
+    row = static_team(services, TOKEN).runs.find(PERIOD)
     assert row is not None and row["state"] == "failed"
     assert "unknown" in row["error"] and "missing_scope" in row["error"]
 
@@ -201,7 +185,7 @@ def test_catch_up_within_window_and_skip_after(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
-    subscribe(team_of(services), slack.ws.team_id)
+    subscribe(static_team(services, TOKEN), slack.ws.team_id)
     assert job(services, "w1", timedelta(hours=6)).run_due(NOW + timedelta(hours=6, minutes=30)) == 0
     assert slack.messages(GENERAL) == []
     assert job(services, "w1", timedelta(hours=6)).run_due(NOW + timedelta(hours=5)) == 1
@@ -212,8 +196,8 @@ def test_dead_claim_is_taken_over_after_the_lease(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
-    subscribe(team_of(services), slack.ws.team_id)
-    runs = team_of(services).runs
+    subscribe(static_team(services, TOKEN), slack.ws.team_id)
+    runs = static_team(services, TOKEN).runs
     key = {"subscription_id": 1, "period_start": datetime(2026, 4, 6).date()}
     assert runs.create(key, worker_id="killed", now=NOW, extra={"occurrence": NOW - timedelta(minutes=5)})
     assert job(services, "w2").run_due(NOW + timedelta(minutes=1)) == 0  # lease still held
@@ -222,16 +206,17 @@ def test_dead_claim_is_taken_over_after_the_lease(
     assert len(slack.messages(GENERAL)) == 1
 
 
-def test_expired_team_login_tells_admins_once_and_posts_nothing(
+def test_expired_team_login_tells_admins_once_and_each_channel_once_per_waiting_digest(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
+    """No digest without a login, but never silence: one short notice per waiting digest (issue 14)."""
     team_id = slack.ws.team_id
     creds = DeviceCredentials(sim.issue_token(), NOW - timedelta(minutes=1), QwenUser("u1", None, None))
     services.credentials.put(Owner.team_account(team_id, "prod"), creds)
-    subscribe(team_of(services), team_id)
-    from bot.localslack import ADMIN
+    subscribe(static_team(services, TOKEN), team_id)
+    from bot.devtools.localslack import ADMIN
 
-    team_of(services).subscriptions.add(
+    static_team(services, TOKEN).subscriptions.add(
         team_id=team_id,
         channel_id=GENERAL,
         account="prod",
@@ -240,8 +225,13 @@ def test_expired_team_login_tells_admins_once_and_posts_nothing(
         now=NOW - timedelta(days=60),
     )
     job(services, "w1").run_due(NOW)
+    job(services, "w2").run_due(NOW)
     job(services, "w1").run_due(NOW + timedelta(hours=1))
-    assert slack.messages(GENERAL) == []
+    # the weekly digest is due (the monthly one's slot is past the catch-up window): one notice, no digest
+    assert [m.text for m in slack.messages(GENERAL)] == [
+        ":hourglass_flowing_sand: This week's digest is waiting for an admin to renew the QwenCloud login "
+        "of account prod."
+    ]
     notices = [m for m in slack.dms(ADMIN) if "Tracking of team account *prod* stopped" in m.text]
     assert len(notices) == 1
     assert Decimal(1) > 0
@@ -251,7 +241,7 @@ def test_monthly_digest_reports_the_previous_month(
     services: Services, sim: SimulatorHandle, slack: FakeSlack
 ) -> None:
     link_account(services, sim, slack.ws.team_id)
-    subscribe(team_of(services), slack.ws.team_id, Schedule("monthly", 13, time(9, 0), "UTC"))
+    subscribe(static_team(services, TOKEN), slack.ws.team_id, Schedule("monthly", 13, time(9, 0), "UTC"))
     assert job(services, "w1").run_due(NOW) == 1
     [message] = slack.messages(GENERAL)
     assert (

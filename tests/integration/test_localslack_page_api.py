@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 from slack_sdk import WebClient
 
-from bot.localslack import ADMIN, GENERAL, MEMBER, FakeSlack, start_local_workspace
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, FakeSlack, start_local_workspace
+from bot.devtools.localslack.pageguard import SECRET_HEADER
 from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET
+
+
+def post(slack: FakeSlack, path: str, **kwargs: Any) -> httpx.Response:
+    """A POST as the page makes it: JSON with the per-run secret from the page's own HTML."""
+    headers = {SECRET_HEADER: slack.server.page.guard.secret, **kwargs.pop("headers", {})}
+    return httpx.post(slack.url + path, headers=headers, **kwargs)
 
 
 @pytest.fixture
@@ -50,15 +58,51 @@ def test_state_long_polls_until_something_changes(slack: FakeSlack) -> None:
 
 
 def test_send_refuses_other_commands_and_unknown_people(slack: FakeSlack) -> None:
-    other = httpx.post(slack.url + "ui/send", json={"user": MEMBER, "channel": GENERAL, "text": "/giphy cat"})
+    other = post(slack, "ui/send", json={"user": MEMBER, "channel": GENERAL, "text": "/giphy cat"})
     assert other.json() == {"ok": False, "error": "/giphy is not a valid command"}
-    nobody = httpx.post(slack.url + "ui/send", json={"user": "U_NOBODY", "channel": GENERAL, "text": "hi"})
+    nobody = post(slack, "ui/send", json={"user": "U_NOBODY", "channel": GENERAL, "text": "hi"})
     assert nobody.status_code == 400
-    plain = httpx.post(slack.url + "ui/send", json={"user": MEMBER, "channel": GENERAL, "text": "hi all"})
+    plain = post(slack, "ui/send", json={"user": MEMBER, "channel": GENERAL, "text": "hi all"})
     assert plain.json()["ok"] is True and [m.text for m in slack.messages(GENERAL)] == ["hi all"]
 
 
 def test_send_reports_an_unreachable_app(slack: FakeSlack) -> None:
-    resp = httpx.post(slack.url + "ui/send", json={"user": MEMBER, "channel": GENERAL, "text": "/qwen help"})
+    resp = post(slack, "ui/send", json={"user": MEMBER, "channel": GENERAL, "text": "/qwen help"})
     assert resp.json()["ok"] is False and resp.json()["error"] == "dispatch_failed"
     assert [m.kind for m in slack.ephemerals(MEMBER)] == ["error"]
+
+
+def test_the_page_carries_its_secret_and_posts_need_it(slack: FakeSlack) -> None:
+    secret = slack.server.page.guard.secret
+    assert f'content="{secret}"' in httpx.get(slack.url).text
+    body = {"user": ADMIN, "channel": GENERAL, "text": "/qwen help"}
+    assert httpx.post(slack.url + "ui/send", json=body).json()["error"] == "bad_secret"
+    wrong = httpx.post(slack.url + "ui/send", json=body, headers={SECRET_HEADER: "guess"})
+    assert wrong.status_code == 403
+    assert slack.messages(GENERAL) == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "content", "error"),
+    [
+        ({"Content-Type": "text/plain"}, b'{"user":"U_ADMIN","channel":"C_GENERAL"}', "json_only"),
+        ({"Content-Type": "application/x-www-form-urlencoded"}, b"user=U_ADMIN&text=hi", "json_only"),
+        ({"Content-Type": "application/json", "Origin": "http://evil.example"}, b"{}", "foreign_origin"),
+        ({"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"}, b"{}", "cross_site"),
+        ({"Content-Type": "application/json", "Host": "evil.example"}, b"{}", "foreign_host"),
+    ],
+)
+def test_cross_site_and_foreign_host_posts_are_refused(
+    slack: FakeSlack, headers: dict[str, str], content: bytes, error: str
+) -> None:
+    reply = post(slack, "ui/send", content=content, headers=headers)
+    assert reply.status_code == 403 and reply.json()["error"] == error
+    assert slack.messages(GENERAL) == []
+
+
+def test_a_rebound_host_cannot_read_the_page_or_state(slack: FakeSlack) -> None:
+    port = slack.server.server_address[1]
+    for path in ("", "ui/state", "static/app.js"):
+        reply = httpx.get(slack.url + path, headers={"Host": f"rebind.example:{port}"})
+        assert reply.status_code == 403, path
+    assert httpx.get(slack.url + "ui/state", headers={"Host": f"localhost:{port}"}).status_code == 200

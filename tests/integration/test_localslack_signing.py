@@ -168,7 +168,7 @@ def test_bot_errors_become_slackbot_notices(fake_slack: FakeSlack) -> None:
 
 def test_bot_mounted_on_the_workspace_port_answers_there() -> None:
     """`start_local_workspace(bot_wsgi=...)`: page, fake Web API and the bot's /slack/events on one port."""
-    from bot.localslack import start_local_workspace
+    from bot.devtools.localslack import start_local_workspace
 
     seen: list[dict[str, Any]] = []
     slack = start_local_workspace(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, port=0)

@@ -262,7 +262,7 @@ def test_response_url_rejects_bad_blocks(fake_slack: FakeSlack) -> None:
 
 def test_a_response_that_beats_the_ack_still_replaces_it(fake_slack: FakeSlack) -> None:
     """Bolt runs the listener while the ack is on its way: the replacement can reach Slack first."""
-    from bot.localslack.state import Message
+    from bot.devtools.localslack.state import Message
 
     form, token = fake_slack.sender.payloads.slash(MEMBER, GENERAL, "usage", "/qwen")
     early = httpx.post(form["response_url"], json={"text": "Result", "replace_original": True})

@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from bot.simulator import SimulatorHandle, start_simulator
-from bot.simulator.dataset import Dataset
+from bot.devtools.simulator import SimulatorHandle, start_simulator
+from bot.devtools.simulator.dataset import Dataset
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 CONSUME = "MaasListConsumeSummary"
@@ -246,11 +246,12 @@ def test_control_endpoint_over_http(http: httpx.Client) -> None:
 
 def test_process_prints_listening_and_imports_nothing_from_bot() -> None:
     code = (
-        "import sys, bot.simulator.__main__ as m; "
-        "print(sorted(n for n in sys.modules if n.startswith('bot') and not n.startswith('bot.simulator')))"
+        "import sys, bot.devtools.simulator.__main__ as m; "
+        "print(sorted(n for n in sys.modules if n.startswith('bot') "
+        "and not n.startswith('bot.devtools.simulator')))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert loaded.stdout.strip() in ("[]", "['bot']")  # the package __init__ only
+    assert loaded.stdout.strip() in ("[]", "['bot', 'bot.devtools']")  # the package __init__s only
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "simulator", "--port", "0", "--no-coding-plan"],
         stdout=subprocess.PIPE,
@@ -262,6 +263,30 @@ def test_process_prints_listening_and_imports_nothing_from_bot() -> None:
         assert line.startswith("LISTENING ")
         port = int(line.split()[1])
         assert httpx.get(f"http://127.0.0.1:{port}/_sim/control").json()["coding_plan"] is False
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+def test_token_ttl_flag_and_control_set_the_login_lifetime() -> None:
+    """`--token-ttl S` (and `token_ttl` on /_sim/control) make short logins, so expiry is testable in
+    minutes: a token issued at the frozen instant expires S seconds later."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "simulator", "--port", "0", "--token-ttl", "120",
+         "--now", "2026-04-13T08:50:00Z"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline().split()[1])
+        control = f"http://127.0.0.1:{port}/_sim/control"
+        assert httpx.get(control).json()["token_ttl"] == 120
+        issued = httpx.post(control, json={"action": "issue_token"}).json()["result"]
+        assert issued["expires_at"].startswith("2026-04-13T08:52:00")
+        httpx.post(control, json={"token_ttl": 3600})
+        issued = httpx.post(control, json={"action": "issue_token"}).json()["result"]
+        assert issued["expires_at"].startswith("2026-04-13T09:50:00")
     finally:
         proc.terminate()
         proc.wait(timeout=5)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from bot.simulator import SimulatorHandle, start_simulator
+from bot.devtools.simulator import SimulatorHandle, start_simulator
 from tests.fakes.waits import WAIT_MS
 
 pytestmark = pytest.mark.browser

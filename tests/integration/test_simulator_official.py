@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.simulator import SimulatorHandle, start_simulator
-from bot.simulator.dataset import Dataset
+from bot.devtools.simulator import SimulatorHandle, start_simulator
+from bot.devtools.simulator.dataset import Dataset
 from tests.conformance.official import FAKE_NOW, SEED, OfficialCli, require_official_cli
 
 pytestmark = pytest.mark.conformance

@@ -9,7 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, inspect, select, update
 
-from bot.errors import ConfigError
+from bot.base.errors import ConfigError
 from bot.qwencloud.models import DeviceCode, DeviceCredentials, QwenUser
 from bot.storage.app_state import AppStateStore
 from bot.storage.credentials import CredentialStore
@@ -305,7 +305,7 @@ def test_concurrent_create_unless_active_keeps_one_flow(db_url: str) -> None:
 
 
 def test_open_database_checks_the_schema_without_alembic_when_at_head(db_url: str, make_settings) -> None:
-    from bot.services import open_database
+    from bot.bootstrap import open_database
     from bot.storage.schema import at_head
 
     settings = make_settings(database_url=db_url)

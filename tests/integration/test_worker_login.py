@@ -8,13 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app import Services, build_services
-from bot.clock import FixedClock
-from bot.login import LoginOutcome
-from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.base.clock import FixedClock
+from bot.bootstrap import Services, build_bot, build_services
+from bot.core.login import LoginOutcome
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
+from bot.jobs.worker import LoginPollJob
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
-from bot.worker import LoginPollJob, Worker
 from tests.conftest import T0
 
 ALICE = Owner("T1", "U1")
@@ -47,7 +47,7 @@ def test_worker_completes_an_approved_login_and_notifies(
     notified: list[LoginOutcome] = []
     services.login.set_notifier(notified.append)
     view = services.login.start(ALICE, "personal", NotifyTarget(response_url="https://hooks.example/1"))
-    worker = Worker(services, worker_id="w1")
+    worker = build_bot(services).worker(worker_id="w1")
     assert worker.run_once(clock.now())["login_poll"] == 0  # not due before Interval
     clock.advance(timedelta(seconds=2))
     assert worker.run_once(clock.now())["login_poll"] == 1
@@ -78,7 +78,7 @@ def test_state_survives_a_restart(
     try:
         assert second.login.start(ALICE).verification_url == view.verification_url  # same link after restart
         clock.advance(timedelta(seconds=2))
-        assert Worker(second, worker_id="w2").run_once(clock.now())["login_poll"] == 1
+        assert build_bot(second).worker(worker_id="w2").run_once(clock.now())["login_poll"] == 1
         assert second.credentials.get(ALICE) is not None
     finally:
         second.close()
@@ -89,7 +89,7 @@ def test_slow_down_and_denial_through_the_worker(
 ) -> None:
     view = services.login.start(ALICE)
     sim.control(slow_down_next=1)
-    worker = Worker(services, worker_id="w1")
+    worker = build_bot(services).worker(worker_id="w1")
     clock.advance(timedelta(seconds=2))
     worker.run_once(clock.now())
     row = services.pending_logins.get(view.id)

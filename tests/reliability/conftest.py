@@ -15,12 +15,14 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 
-from bot.app import Services, build_services
-from bot.cli.serve import Running, start
-from bot.clock import FixedClock
-from bot.config import Secret, Settings
-from bot.localslack import FakeSlack, Message
-from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.base.clock import FixedClock
+from bot.base.config import Settings
+from bot.bootstrap import Services
+from bot.cli.serve import Running
+from bot.devtools.localslack import FakeSlack, Message
+from bot.devtools.simulator.server import SimulatorHandle
+from bot.team.model import Team
+from tests.fakes.stack import local_world, served
 from tests.fakes.waits import WAIT_S
 from tests.reliability.report import Report, Row
 
@@ -94,6 +96,10 @@ class Stack:
     clock: FixedClock
     db: DatabaseSwitch
 
+    @property
+    def team(self) -> Team:
+        return self.bot.bot.team  # the served bot's team features
+
     def seen(self, user: str) -> set[str]:
         return {m.ts for m in self.slack.ephemerals(user)}
 
@@ -128,30 +134,18 @@ def not_working(m: Message) -> bool:
 @pytest.fixture
 def stack(make_settings: Callable[..., Settings], request: pytest.FixtureRequest) -> Iterator[Stack]:
     """`@pytest.mark.parametrize("stack", [600], indirect=True)` turns the results cache on (TTL seconds)."""
-    sim = start_simulator(now=NOW, device_interval=1)
-    slack = FakeSlack.start(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN)
     clock = FixedClock(NOW, running=True)
-    settings = make_settings(
-        api_endpoint=sim.url,
-        auth_endpoint=sim.url,
-        model_map_url=sim.url + "/cdn/model-mapping",
-        endpoints_configured=True,
-        slack_bot_token=Secret(BOT_TOKEN),
-        slack_signing_secret=Secret(SIGNING_SECRET),
-        slack_api_url=slack.api_url,
+    with local_world(
+        make_settings,
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        clock=clock,
+        simulator={"now": NOW, "device_interval": 1},
         upstream_timeout=float(UPSTREAM_TIMEOUT),
         # by default every command goes upstream, so every fault is seen
         cache_ttl_seconds=int(getattr(request, "param", 0)),
         digest_settle_seconds=1,  # an unknown digest outcome is checked in the channel's history after 1 s
-    )
-    services = build_services(settings, clock=clock)
-    db = DatabaseSwitch(services.engine)
-    bot = start(services, host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
-    slack.bot_url = bot.url + "/slack/events"
-    try:
-        yield Stack(sim, slack, bot, services, clock, db)
-    finally:
-        bot.stop()
-        services.close()
-        slack.stop()
-        sim.stop()
+    ) as world:
+        db = DatabaseSwitch(world.services.engine)
+        with served(world) as bot:
+            yield Stack(world.sim, world.slack, bot, world.services, clock, db)

@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 
-from bot.localslack import GENERAL, MEMBER, Message
-from bot.metrics import get_metrics
+from bot.base.metrics import get_metrics
+from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.render.slack import LOGIN_ACTION
+from bot.render.messages import LOGIN_ACTION
 from bot.storage.owner import Owner
-from bot.team import team_of
 from tests.fakes.waits import WAIT_S, eventually, quiet_period
 from tests.reliability.conftest import NOW, UPSTREAM_TIMEOUT, Stack, has_text
 
@@ -367,16 +366,14 @@ def test_slack_fault_on_the_login_dm(stack: Stack, record: Callable[..., None], 
 def _subscribe_due_digest(stack: Stack) -> None:
     from datetime import time as clock_time
 
-    from bot.schedule import Schedule
-    from bot.team import team_of
-
+    from bot.base.schedule import Schedule
     team_id = stack.slack.ws.team_id
     creds = DeviceCredentials(
         stack.sim.issue_token(), NOW + timedelta(days=30), QwenUser("u9", "ops@x.test", None)
     )
     stack.services.credentials.put(Owner.team_account(team_id, "prod"), creds)
     due = Schedule("weekly", NOW.weekday(), clock_time(NOW.hour - 1, 55), "UTC")  # 5 minutes ago
-    team_of(stack.services).subscriptions.add(
+    stack.team.subscriptions.add(
         team_id=team_id,
         channel_id=GENERAL,
         account="prod",
@@ -431,6 +428,6 @@ def test_slack_answer_lost_after_the_digest_was_posted(stack: Stack, record: Cal
     quiet_period(2.0)  # more worker passes: nothing else may be posted
     posted = [m for m in stack.slack.messages(GENERAL) if "Weekly QwenCloud spend" in m.text]
     assert len(posted) == 1
-    runs = team_of(stack.services).runs
+    runs = stack.team.runs
     row = eventually(lambda: runs.get(1) if (runs.get(1) or {}).get("state") == "posted" else None)
     assert row["message_ts"] == posted[0].ts

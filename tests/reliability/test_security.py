@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from bot.localslack import ADMIN, GENERAL, MEMBER
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER
 from bot.storage.db import credential
 from bot.storage.owner import Owner
 from tests.fakes.waits import eventually, quiet_period
@@ -142,7 +142,7 @@ def test_no_token_in_logs_database_or_slack(stack: Stack, record: Callable[..., 
     import io
     import logging
 
-    from bot.logs import QUIET_LOGGERS, configure_logging
+    from bot.base.logs import QUIET_LOGGERS, configure_logging
 
     stream = io.StringIO()
     settings = stack.services.settings

@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.app import Services, build_services
-from bot.cli.serve import Running, start
-from bot.clock import FixedClock
-from bot.config import Secret, Settings
-from bot.localslack import FakeSlack, Message
-from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.base.clock import FixedClock
+from bot.base.config import Settings
+from bot.bootstrap import Services
+from bot.cli.serve import Running
+from bot.devtools.localslack import FakeSlack, Message
+from bot.devtools.simulator.server import SimulatorHandle
+from bot.team.model import Team
+from tests.fakes.stack import local_world, served
 from tests.fakes.waits import WAIT_S
 
 SIGNING_SECRET = "scenario-signing-secret"
@@ -29,6 +31,10 @@ class Stack:
     bot: Running
     services: Services
     clock: FixedClock
+
+    @property
+    def team(self) -> Team:
+        return self.bot.bot.team  # the served bot's team features
 
     def wait_ephemeral(
         self, user: str, predicate: Callable[[Message], bool], timeout: float = WAIT_S
@@ -48,25 +54,15 @@ def has_text(needle: str) -> Callable[[Message], bool]:
 
 @pytest.fixture
 def stack(make_settings: Callable[..., Settings]) -> Iterator[Stack]:
-    sim = start_simulator(now=NOW, device_interval=1)
-    slack = FakeSlack.start(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN)
     clock = FixedClock(NOW, running=True)
-    settings = make_settings(
-        api_endpoint=sim.url,
-        auth_endpoint=sim.url,
-        model_map_url=sim.url + "/cdn/model-mapping",
-        endpoints_configured=True,
-        slack_bot_token=Secret(BOT_TOKEN),
-        slack_signing_secret=Secret(SIGNING_SECRET),
-        slack_api_url=slack.api_url,
-    )
-    services = build_services(settings, clock=clock)
-    bot = start(services, host="127.0.0.1", port=0, worker=True, worker_idle_seconds=0.1)
-    slack.bot_url = bot.url + "/slack/events"
-    try:
-        yield Stack(sim, slack, bot, services, clock)
-    finally:
-        bot.stop()
-        services.close()
-        slack.stop()
-        sim.stop()
+    with (
+        local_world(
+            make_settings,
+            bot_token=BOT_TOKEN,
+            signing_secret=SIGNING_SECRET,
+            clock=clock,
+            simulator={"now": NOW, "device_interval": 1},
+        ) as world,
+        served(world) as bot,
+    ):
+        yield Stack(world.sim, world.slack, bot, world.services, clock)

@@ -9,8 +9,11 @@ import pytest
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
 
-from bot.app import EncryptedInstallationStore, build_app, build_services, wsgi_app
-from bot.config import Secret, Settings
+from bot.app import build_app
+from bot.base.config import Secret, Settings
+from bot.bootstrap import build_bot, build_services
+from bot.slack.bolt import wsgi_app
+from bot.slack.installs import EncryptedInstallationStore
 from bot.storage.crypto import DecryptionFailed
 from tests.fakes.slack import serve_wsgi
 
@@ -72,7 +75,7 @@ def test_oauth_app_serves_the_install_page_and_healthz(oauth_settings: Settings)
 
     services = build_services(oauth_settings)
     try:
-        app = build_app(services)
+        app = build_app(build_bot(services))
         assert app.oauth_flow is not None
         with serve_wsgi(wsgi_app(app)) as base:
             install = httpx.get(base + "/slack/install")
@@ -86,17 +89,17 @@ def test_oauth_app_serves_the_install_page_and_healthz(oauth_settings: Settings)
 
 
 def test_no_slack_credentials_is_a_clear_config_error(make_settings: Callable[..., Settings]) -> None:
-    from bot.errors import ConfigError
+    from bot.base.errors import ConfigError
 
     services = build_services(make_settings(slack_signing_secret=Secret("s")))
     try:
         with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
-            build_app(services)
+            build_app(build_bot(services))
     finally:
         services.close()
     services = build_services(make_settings(slack_bot_token=Secret("xoxb-1")))
     try:
         with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-            build_app(services)
+            build_app(build_bot(services))
     finally:
         services.close()

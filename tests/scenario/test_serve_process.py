@@ -13,8 +13,8 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.localslack import GENERAL, MEMBER, FakeSlack
-from bot.simulator.server import SimulatorHandle, start_simulator
+from bot.devtools.localslack import GENERAL, MEMBER, FakeSlack
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from tests.fakes.env import bot_process_env
 from tests.scenario.conftest import BOT_TOKEN, NOW, SIGNING_SECRET
 

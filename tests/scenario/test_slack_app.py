@@ -9,12 +9,12 @@ from datetime import date, timedelta
 
 import httpx
 
-from bot.localslack import GENERAL, MEMBER, Message
-from bot.periods import DateRange
+from bot.base.periods import DateRange
+from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
-from bot.render import slack as render
+from bot.render import messages as render
 from bot.render import text as text_out
-from bot.render.slack_usage import money
+from bot.render.usage import money
 from bot.storage.owner import Owner
 from tests.fakes.waits import quiet_period
 from tests.scenario.conftest import NOW, Stack, has_text
@@ -206,9 +206,9 @@ def test_rejected_token_offers_login(stack: Stack) -> None:
     assert _button(msg, render.LOGIN_ACTION)
 
 
-def test_unparseable_gets_usage_text_in_the_ack(stack: Stack) -> None:
+def test_unparseable_gets_the_closest_commands_in_the_ack(stack: Stack) -> None:
     reply = stack.slack.slash(MEMBER, GENERAL, "usage sometime soonish")
-    assert reply.status == 200 and "Usage: /qwen" in reply.body and "Traceback" not in reply.body
+    assert reply.status == 200 and "Closest" in reply.body and "Traceback" not in reply.body
 
 
 def test_healthz(stack: Stack) -> None:
@@ -220,9 +220,9 @@ def test_app_home_and_direct_messages_point_at_the_command(stack: Stack) -> None
     assert stack.slack.open_home(MEMBER).status == 200
     view = stack.slack.wait_for(lambda: stack.slack.home(MEMBER))
     assert "Usage: /qwen" in json.dumps(view.payload if hasattr(view, "payload") else view.__dict__)
-    assert stack.slack.dm(MEMBER, "how much did I spend?").status == 200
+    assert stack.slack.dm(MEMBER, "hello there").status == 200  # not a question: the closest commands
     reply = stack.slack.wait_for(lambda: [m for m in stack.slack.dms(MEMBER) if m.bot_id])
-    assert "Use /qwen" in reply[-1].text
+    assert "Closest" in json.dumps(reply[-1].blocks) and "/qwen" in json.dumps(reply[-1].blocks)
 
 
 def test_help_and_version_answer_in_the_ack_without_calling_slack(stack: Stack) -> None:

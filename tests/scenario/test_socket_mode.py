@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from slack_bolt import App
 
-from bot.app import socket_mode
-from bot.config import Secret, Settings
-from bot.errors import ConfigError
+from bot.base.config import Secret, Settings
+from bot.base.errors import ConfigError
+from bot.slack.bolt import socket_mode
 
 
 def _app() -> App:
@@ -18,11 +16,10 @@ def _app() -> App:
 
 def test_socket_mode_needs_the_app_token() -> None:
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
-        socket_mode(_app(), SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
+        socket_mode(_app(), Settings())
 
 
 def test_socket_mode_handler_is_built_without_connecting() -> None:
-    services = SimpleNamespace(settings=Settings(slack_app_token=Secret("xapp-1-abc")))
-    handler = socket_mode(_app(), services)  # type: ignore[arg-type]
+    handler = socket_mode(_app(), Settings(slack_app_token=Secret("xapp-1-abc")))
     assert handler.app_token == "xapp-1-abc"
     assert handler.client.app_token == "xapp-1-abc"

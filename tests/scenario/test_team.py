@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.localslack import ADMIN, GENERAL, MEMBER, Message
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, Message
 from bot.storage.owner import Owner
-from bot.team import team_of
-from bot.worker import Worker
 from tests.scenario.conftest import NOW, Stack
 
 
@@ -46,14 +44,14 @@ def test_subscribe_then_one_digest_per_period(stack: Stack) -> None:
     link_prod(stack)
     stack.slack.slash(MEMBER, GENERAL, "digest subscribe weekly friday 12:30 UTC prod")
     stack.wait_ephemeral(MEMBER, lambda m: "Only workspace admins" in m.text)
-    assert team_of(stack.services).subscriptions.active() == []
+    assert stack.team.subscriptions.active() == []
     stack.slack.slash(ADMIN, GENERAL, "digest subscribe weekly friday 12:30 UTC prod")
     stack.wait_ephemeral(ADMIN, lambda m: "Digest #1 for *prod*" in m.text)
     stack.slack.slash(ADMIN, GENERAL, "digest list")
     stack.wait_ephemeral(ADMIN, lambda m: "#1" in m.text and "weekly, Friday at 12:30 UTC" in m.text)
     slot = NOW + timedelta(minutes=30)  # the team login (simulator) lasts until midnight
     for name, late in (("w-a", 1), ("w-b", 1), ("w-a", 90)):
-        Worker(stack.services, worker_id=name).run_once(slot + timedelta(minutes=late))
+        stack.bot.bot.worker(worker_id=name).run_once(slot + timedelta(minutes=late))
     digests = [m for m in stack.slack.messages(GENERAL) if "Weekly QwenCloud spend · prod" in m.text]
     assert len(digests) == 1
     assert any(b["type"] == "image" for b in digests[0].blocks)
@@ -79,7 +77,7 @@ def test_alert_posts_once_per_crossing(stack: Stack) -> None:
 
     stack.slack.wait_for(alerts)  # the app's own worker checks new rules at once
     for minutes in (6, 12, 30):
-        Worker(stack.services, worker_id="w2").run_once(NOW + timedelta(minutes=minutes))
+        stack.bot.bot.worker(worker_id="w2").run_once(NOW + timedelta(minutes=minutes))
     assert len(alerts()) == 1
     stack.slack.slash(ADMIN, GENERAL, "alert list")
     stack.wait_ephemeral(ADMIN, lambda m: "#1" in m.text and "firing" in m.text)
@@ -133,10 +131,10 @@ def test_unlink_and_unsubscribe_admin_only(stack: Stack) -> None:
     stack.wait_ephemeral(ADMIN, lambda m: "Digest #1 for *prod*" in m.text and "monthly, day 1" in m.text)
     stack.slack.slash(MEMBER, GENERAL, "digest unsubscribe")
     stack.wait_ephemeral(MEMBER, lambda m: "Only workspace admins" in m.text)
-    assert len(team_of(stack.services).subscriptions.active()) == 1
+    assert len(stack.team.subscriptions.active()) == 1
     stack.slack.slash(ADMIN, GENERAL, "digest unsubscribe")
     stack.wait_ephemeral(ADMIN, lambda m: "Unsubscribed 1 digest: #1 (prod)" in m.text)
-    assert team_of(stack.services).subscriptions.active() == []
+    assert stack.team.subscriptions.active() == []
     stack.slack.dm(MEMBER, "unlink prod")
     stack.slack.wait_for(lambda: _bot_dms(stack, MEMBER, "Only workspace admins"))
     assert stack.services.credentials.get(Owner.team_account(team_id, "prod")) is not None

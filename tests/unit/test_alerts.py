@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bot.alerts import Snapshot, crossed, describe, measure, value_text
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, Summary, TokenPlan
 from bot.storage.team_store import AlertRule
+from bot.team.jobs.alerts import Snapshot, crossed, describe, measure, value_text
 
 
 def rule(kind: str, target: str, threshold: str) -> AlertRule:

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.analysis import (
+from bot.base.periods import DateRange
+from bot.core.analysis import (
     CodingWindowNearLimit,
     FreeTierBurn,
     MonthEndProjection,
@@ -22,7 +23,6 @@ from bot.analysis import (
     payg_findings,
     previous_period,
 )
-from bot.periods import DateRange
 from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.results import (
     CodingPlan,

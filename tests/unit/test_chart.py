@@ -4,7 +4,7 @@ import struct
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.chart import SPARK_BARS, daily_spend_png, sparkline
+from bot.core.chart import SPARK_BARS, daily_spend_png, sparkline
 
 
 def test_sparkline_scales_between_min_and_max() -> None:

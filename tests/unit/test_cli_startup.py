@@ -41,7 +41,7 @@ def test_usage_and_auth_import_no_slack_alembic_or_web_stack() -> None:
     code = (
         "import sys; from bot.__main__ import build_parser; "
         "build_parser(['usage', 'summary']); build_parser(['auth', 'status']); "
-        "import bot.services, bot.cli.usage, bot.cli.auth; "
+        "import bot.bootstrap, bot.cli.usage, bot.cli.auth; "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('slack_bolt', 'slack_sdk', 'alembic', 'handlers', 'matplotlib', 'gunicorn') or m == 'bot.app'); "
         "print(','.join(bad))"

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from bot import USER_AGENT
-from bot.errors import (
+from bot.base.errors import (
     BusinessError,
     DeviceFlowError,
     GatewayError,
@@ -361,7 +361,7 @@ def test_account_info_uses_the_short_timeout_and_reads_data() -> None:
 
 
 def test_redact_url_and_text() -> None:
-    from bot.redact import redact_text, redact_url
+    from bot.base.redact import redact_text, redact_url
 
     url = "https://a.test/cli/device/token?client_id=cid&token=T0K&code_verifier=V3R"
     assert redact_url(url) == "https://a.test/cli/device/token?client_id=cid&token=***&code_verifier=***"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.config import Secret, Settings
-from bot.errors import ConfigError
+from bot.base.config import Secret, Settings
+from bot.base.errors import ConfigError
 from bot.storage.crypto import Crypto, DecryptionFailed, key_id
 from bot.storage.keys import KEY_FILE_NAME, KEYRING_SERVICE, KEYRING_USERNAME, load_keys
 from bot.storage.owner import Owner

@@ -1,5 +1,5 @@
 """No user-facing message carries a stack trace or raw exception text: every error goes through the one
-table in bot/render/slack.py (design §4)."""
+table in bot/render/messages.py (design §4)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from bot import errors
-from bot.admin import TeamAccounts
-from bot.home import HomeData
-from bot.render import slack as render
-from bot.render.home import home_view
-from bot.team_commands import Asked, TeamCommands
-from bot.team_grammar import DigestPreview, DigestSubscribe
-from handlers.admin import DirectMessageHandler
+from bot.base import errors
+from bot.core.grammar.team import DigestPreview, DigestSubscribe
+from bot.render import messages as render
+from bot.team.accounts import TeamAccounts
+from bot.team.commands import Asked, TeamCommands
+from bot.team.home import HomeData
+from bot.team.home_view import home_view
+from handlers.dm import DirectMessageHandler
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 SECRET_URL = "https://gateway.invalid/api?token=sk-live-123"

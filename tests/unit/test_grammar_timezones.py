@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.answer import date_range
-from bot.grammar import UsageSummary, parse
-from bot.periods import DateRange
+from bot.base.periods import DateRange
+from bot.core.answers import date_range
+from bot.core.grammar.usage import UsageSummary, parse
 from handlers.common import Asker, TimezoneResolver, local_today
 
 # 2026-04-30 23:30 UTC: already May 1st east of Greenwich+1, still April 30th in the Americas
@@ -18,14 +18,18 @@ ASKER = Asker("T1", "U1", "C1", None)
 
 
 class FakeClient:
-    def __init__(self, tz: str | None = None, *, fail: bool = False) -> None:
-        self.tz, self.fail, self.calls = tz, fail, 0
+    def __init__(self, tz: str | None = None, *, fail: bool = False, locale: str | None = None) -> None:
+        self.tz, self.fail, self.calls, self.locale = tz, fail, 0, locale
 
-    def users_info(self, *, user: str) -> dict[str, Any]:
+    def users_info(self, *, user: str, include_locale: bool = False) -> dict[str, Any]:
         self.calls += 1
         if self.fail:
             raise RuntimeError("missing_scope")
-        return {"ok": True, "user": {"id": user, "tz": self.tz}}
+        found = {"id": user, "tz": self.tz}
+        return {
+            "ok": True,
+            "user": found | {"locale": self.locale} if include_locale and self.locale else found,
+        }
 
 
 def _range(text: str, tz: str) -> DateRange:
@@ -62,6 +66,14 @@ def test_slack_timezone_wins_and_is_cached() -> None:
     assert resolver.name(client, ASKER) == "Asia/Tokyo"
     assert resolver.name(client, ASKER) == "Asia/Tokyo"
     assert client.calls == 1
+
+
+def test_locale_comes_with_the_timezone_in_one_call() -> None:
+    client = FakeClient("Asia/Shanghai", locale="zh-CN")
+    resolver = TimezoneResolver(default=None)
+    assert resolver.locale(client, ASKER) == "zh-CN" and resolver.name(client, ASKER) == "Asia/Shanghai"
+    assert client.calls == 1
+    assert TimezoneResolver(default=None).locale(FakeClient(fail=True), ASKER) is None
 
 
 def test_configured_timezone_when_slack_has_none_or_fails() -> None:

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
-from bot.errors import HttpError, NetworkError
-from bot.login import LoginOutcome, LoginService
+from bot.base.clock import FixedClock
+from bot.base.errors import HttpError, NetworkError
+from bot.core.login import LoginOutcome, LoginService
 from bot.qwencloud.models import AccountInfo, DeviceCode, DeviceCredentials, DevicePoll, QwenUser
 from bot.storage.app_state import AppStateStore
 from bot.storage.credentials import CredentialStore

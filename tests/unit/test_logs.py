@@ -1,4 +1,4 @@
-"""bot.logs: secrets never reach a log line; JSON lines; a request id per Slack request."""
+"""bot.base.logs: secrets never reach a log line; JSON lines; a request id per Slack request."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.signature import SignatureVerifier
 
-from bot import logs
-from bot.config import Secret, Settings
+from bot.base import logs
+from bot.base.config import Secret, Settings
 
 SLACK_BOT = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"
 SLACK_USER = "xoxp-1111-2222-3333-abcdefabcdef"

@@ -1,4 +1,4 @@
-"""bot.metrics: the counters move, upstream latency is labelled by action, /metrics serves them."""
+"""bot.base.metrics: the counters move, upstream latency is labelled by action, /metrics serves them."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot import metrics
+from bot.base import metrics
 
 
 @pytest.fixture
@@ -89,14 +89,14 @@ def test_action_of_falls_back_safely() -> None:
 def test_multiprocess_mode_aggregates_processes(tmp_path: Path) -> None:
     """Two processes record into PROMETHEUS_MULTIPROC_DIR; one scrape sees both."""
     child = textwrap.dedent("""
-        from bot import metrics
+        from bot.base import metrics
         metrics.get_metrics().record_command("usage", "ok")
     """)
     env = {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     for _ in range(2):
         subprocess.run([sys.executable, "-c", child], env=env, check=True, timeout=60)
     reader = textwrap.dedent(f"""
-        from bot import metrics
+        from bot.base import metrics
         app = metrics.metrics_wsgi_app({str(tmp_path)!r})
         out = b"".join(app({{"REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": ""}},
                            lambda *a: None))
@@ -108,8 +108,7 @@ def test_multiprocess_mode_aggregates_processes(tmp_path: Path) -> None:
 
 
 def test_command_and_outcome_labels_are_bounded() -> None:
-    from bot import errors
-
+    from bot.base import errors
     assert metrics.command_label("usage breakdown --model x") == "breakdown"
     assert metrics.command_label("  Usage last month") == "usage"
     assert metrics.command_label("") == "help"

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.errors import InvalidArgument, UsageError
-from bot.periods import DateRange, check_order, month_chunks, parse_date, preset_range, resolve, validate
+from bot.base.errors import InvalidArgument, UsageError
+from bot.base.periods import DateRange, check_order, month_chunks, parse_date, preset_range, resolve, validate
 
 TODAY = date(2026, 5, 14)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.errors import (
+from bot.base.errors import (
     AuthRequired,
     BusinessError,
     GatewayError,
@@ -15,7 +15,7 @@ from bot.errors import (
     ModelNotFound,
     TokenRejected,
 )
-from bot.periods import DateRange
+from bot.base.periods import DateRange
 from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, TokenPlan
 from bot.render import json as render_json

@@ -13,11 +13,11 @@ import httpx
 import pytest
 import vcr
 
-from bot.clock import FixedClock
+from bot.base.clock import FixedClock
+from bot.core.usage import UsageService
 from bot.qwencloud.client import QwenCloudClient
 from bot.render import json as render_json
 from bot.render import text as render_text
-from bot.usage import UsageService
 from tests.cassettes.queries import API, FAKE_NOW, QUERIES, query_range, run_query
 
 CASSETTES = Path(__file__).parents[1] / "cassettes"
@@ -34,8 +34,11 @@ def replay(name: str) -> Any:
         http=httpx.Client(), api_endpoint=API, auth_endpoint=API, model_map_url=f"{API}/cdn/model-mapping"
     )
     service = UsageService(client=client, clock=FixedClock(NOW), max_workers=1)
-    with player.use_cassette(f"{name}.yaml"):
-        return run_query(service, "replayed-token", query)
+    try:
+        with player.use_cassette(f"{name}.yaml"):
+            return run_query(service, "replayed-token", query)
+    finally:
+        service.close()
 
 
 def render(name: str, result: Any) -> str:

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.errors import BusinessError, GatewayError, ModelNotFound, NetworkError
-from bot.periods import DateRange
+from bot.base.errors import BusinessError, GatewayError, ModelNotFound, NetworkError
+from bot.base.periods import DateRange
 from bot.qwencloud.results import Breakdown, BreakdownRow, CodingPlan, Payg, PaygModel, Summary, TokenPlan
 from bot.render import text
 

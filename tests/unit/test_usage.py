@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.clock import FixedClock
-from bot.errors import GatewayError, InvalidArgument, ModelNotFound
-from bot.periods import DateRange
+from bot.base.clock import FixedClock
+from bot.base.errors import GatewayError, InvalidArgument, ModelNotFound
+from bot.base.periods import DateRange
+from bot.core.usage import UsageService
 from bot.qwencloud import aggregate, breakdown
 from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import (
@@ -26,7 +27,6 @@ from bot.qwencloud.models import (
     SeatGroup,
     SeatSummary,
 )
-from bot.usage import UsageService
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 D = Decimal
@@ -260,6 +260,17 @@ class MemoryCache:
         self.data[(account, key)] = value
 
 
+OPENED: list[UsageService] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_services() -> Any:
+    """Each service owns a thread pool: closed after the test, so its threads do not outlive it."""
+    yield
+    while OPENED:
+        OPENED.pop().close()
+
+
 def service(fake: FakeGateway, cache: MemoryCache | None = None) -> UsageService:
     client = QwenCloudClient(
         http=httpx.Client(transport=httpx.MockTransport(fake)),
@@ -268,7 +279,9 @@ def service(fake: FakeGateway, cache: MemoryCache | None = None) -> UsageService
         model_map_url="https://cdn.test/model-mapping",
         sleep=lambda _: None,
     )
-    return UsageService(client=client, clock=FixedClock(NOW), max_workers=8, cache=cache)
+    svc = UsageService(client=client, clock=FixedClock(NOW), max_workers=8, cache=cache)
+    OPENED.append(svc)
+    return svc
 
 
 Q1 = DateRange(date(2026, 1, 5), date(2026, 3, 20))

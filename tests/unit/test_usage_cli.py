@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
+from bot.base.clock import FixedClock
+from bot.base.config import Settings
+from bot.base.errors import AuthRequired, InvalidArgument, TokenExpired, UsageError
+from bot.base.periods import DateRange
+from bot.cli import terminal
 from bot.cli import usage as cli
-from bot.clock import FixedClock
-from bot.config import Settings
-from bot.errors import AuthRequired, InvalidArgument, TokenExpired, UsageError
-from bot.periods import DateRange
+from bot.core.accounts import Accounts
 from bot.qwencloud.results import Payg, PaygModel
 
 NOW = datetime(2026, 6, 15, 23, 30, tzinfo=UTC)
@@ -60,6 +62,10 @@ class FakeServices:
     usage: FakeUsage = field(default_factory=FakeUsage)
     clock: FixedClock = field(default_factory=lambda: FixedClock(NOW))
     settings: Settings = field(default_factory=lambda: Settings(timezone="Asia/Tokyo"))
+
+    @property
+    def accounts(self) -> Accounts:
+        return Accounts(credentials=self.credentials, clock=self.clock)  # type: ignore[arg-type]
 
 
 def test_payg_resolves_days_in_the_configured_timezone_and_renders_json() -> None:
@@ -118,17 +124,17 @@ def test_breakdown_needs_a_model(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_output_format_defaults_to_json_off_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdout.isatty", lambda: False)
-    assert cli.output_format(None) == "json"
-    assert cli.output_format("table") == "text"
+    assert terminal.output_format(None) == "json"
+    assert terminal.output_format("table") == "text"
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
-    assert cli.output_format(None) == "text"
+    assert terminal.output_format(None) == "text"
 
 
 def test_expiry_warning_only_within_four_hours() -> None:
-    assert cli.expiry_warning(NOW + timedelta(hours=3, minutes=5, seconds=30), NOW) == (
+    assert terminal.expiry_warning(NOW + timedelta(hours=3, minutes=5, seconds=30), NOW) == (
         "  ⚠ Token expires in 3h 5m · run qwen-bot auth login to refresh\n"
     )
-    assert cli.expiry_warning(NOW + timedelta(minutes=42), NOW) == (
+    assert terminal.expiry_warning(NOW + timedelta(minutes=42), NOW) == (
         "  ⚠ Token expires in 42m · run qwen-bot auth login to refresh\n"
     )
-    assert cli.expiry_warning(NOW + timedelta(hours=4, seconds=1), NOW) is None
+    assert terminal.expiry_warning(NOW + timedelta(hours=4, seconds=1), NOW) is None

@@ -1,0 +1,1 @@
+"""The ground floor: clock, settings, errors, redaction, logs, metrics, periods; no project imports."""

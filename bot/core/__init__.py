@@ -1,0 +1,1 @@
+"""What the product knows, Slack-free: grammar, accounts, usage answers, analysis, login, charts."""

@@ -1,5 +1,0 @@
-"""Local QwenCloud simulator (stdlib only; imports nothing from the rest of `bot`)."""
-
-from bot.simulator.server import SimulatorHandle, build_state, start_simulator
-
-__all__ = ["SimulatorHandle", "build_state", "start_simulator"]

@@ -1,0 +1,1 @@
+"""The team's background jobs: digests (and settling unknown posts), alerts, expiry reminders, tracking."""

@@ -1,0 +1,177 @@
+"""Renew ahead and never silence, job by job, on SQLite and PostgreSQL, with the local Slack Web API.
+
+The renewal job DMs whoever linked a team account once from the lead time before a digest slot the login
+will not reach, and once more an hour before; whatever the number of workers. A digest that waited for a
+renewal past the catch-up window is skipped and its channel notice says so (updated, not reposted).
+"""
+
+from __future__ import annotations
+
+import json
+import time as clock
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot.base.schedule import Schedule
+from bot.bootstrap import Services, digest_job
+from bot.devtools.localslack import ADMIN, GENERAL, FakeSlack
+from bot.qwencloud.models import DeviceCredentials, QwenUser
+from bot.storage.owner import Owner
+from bot.team.jobs.renewal import RenewalJob
+from bot.team.model import Team
+from bot.team.renewal_view import RENEW_ACTION
+from tests.fakes.slack import static_team
+from tests.integration.conftest import TOKEN
+
+SLOT = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)  # a Monday
+NOW = SLOT - timedelta(hours=30)
+
+
+@pytest.fixture
+def services(team_services: Callable[..., Services]) -> Services:
+    return team_services(NOW)
+
+
+@pytest.fixture
+def team(services: Services, slack: FakeSlack) -> Team:
+    team = static_team(services, TOKEN)
+    team.health.linked_by(slack.ws.team_id, "ops", ADMIN, now=NOW)
+    team.subscriptions.add(
+        team_id=slack.ws.team_id,
+        channel_id=GENERAL,
+        account="ops",
+        schedule=Schedule("weekly", 0, time(9, 0), "UTC"),
+        created_by=ADMIN,
+        now=NOW,
+    )
+    return team
+
+
+def login(services: Services, team_id: str, expires: datetime, name: str = "ops") -> None:
+    creds = DeviceCredentials("tok", expires, QwenUser("u", None, None))
+    services.credentials.put(Owner.team_account(team_id, name), creds)
+
+
+def job(team: Team, worker: str, lead: timedelta = timedelta(hours=24)) -> RenewalJob:
+    return RenewalJob(
+        logins=team.logins,
+        notices=team.renewal_notices,
+        slack=team.slack,
+        recipients=team.renewers,
+        worker_id=worker,
+        lead=lead,
+    )
+
+
+def asks(slack: FakeSlack) -> list[str]:
+    dms = [m.text + json.dumps(m.blocks) for m in slack.dms(ADMIN)]
+    return [dm for dm in dms if "QwenCloud login to renew" in dm]
+
+
+def test_one_dm_from_the_lead_time_and_one_last_call(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    login(services, slack.ws.team_id, SLOT - timedelta(hours=2))
+    w1, w2 = job(team, "w1"), job(team, "w2")
+    assert w1.run_due(SLOT - timedelta(hours=25)) == 0  # before the lead time
+    assert w1.run_due(SLOT - timedelta(hours=23)) == 1
+    assert w2.run_due(SLOT - timedelta(hours=23)) == 0  # one DM however many workers
+    assert w2.run_due(SLOT - timedelta(hours=2)) == 0
+    [first] = asks(slack)
+    assert "*ops*" in first and "expires 2026-04-13 07:00 UTC" in first and "09:00 UTC" in first
+    assert RENEW_ACTION in first and "Last call" not in first
+    assert w2.run_due(SLOT - timedelta(minutes=50)) == 1  # still not renewed an hour before
+    assert w1.run_due(SLOT - timedelta(minutes=50)) == 0
+    assert w1.run_due(SLOT - timedelta(minutes=10)) == 0
+    assert len(asks(slack)) == 2 and "Last call" in asks(slack)[1]
+
+
+def test_renewed_in_time_gets_no_last_call(services: Services, team: Team, slack: FakeSlack) -> None:
+    login(services, slack.ws.team_id, SLOT - timedelta(hours=2))
+    assert job(team, "w1").run_due(SLOT - timedelta(hours=20)) == 1
+    login(services, slack.ws.team_id, SLOT + timedelta(hours=12))  # renewed
+    assert job(team, "w1").run_due(SLOT - timedelta(minutes=50)) == 0
+    assert len(asks(slack)) == 1
+
+
+def test_first_ask_within_the_last_hour_is_the_only_one(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    login(services, slack.ws.team_id, SLOT - timedelta(hours=2))
+    worker = job(team, "w1", lead=timedelta(minutes=45))  # QWEN_BOT_RENEW_LEAD_HOURS can be short too
+    assert worker.run_due(SLOT - timedelta(minutes=50)) == 0
+    assert worker.run_due(SLOT - timedelta(minutes=40)) == 1
+    assert worker.run_due(SLOT - timedelta(minutes=5)) == 0
+    assert len(asks(slack)) == 1
+
+
+def test_dm_names_the_alerts_and_every_account_of_the_admin(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    team_id = slack.ws.team_id
+    login(services, team_id, SLOT - timedelta(hours=2))
+    login(services, team_id, SLOT - timedelta(hours=3), name="prod")  # alerts only: its slot is its expiry
+    team.health.linked_by(team_id, "prod", ADMIN, now=NOW)
+    for account in ("ops", "prod"):
+        team.alert_rules.add(
+            team_id=team_id,
+            channel_id=GENERAL,
+            account=account,
+            kind="payg_daily",
+            target="",
+            threshold=Decimal(5),
+            created_by=ADMIN,
+            now=NOW,
+        )
+    assert job(team, "w1").run_due(SLOT - timedelta(hours=20)) == 2
+    [dm] = asks(slack)
+    assert "*ops*" in dm and "*prod*" in dm and dm.count(RENEW_ACTION) == 2
+    assert "pay-as-you-go spend today above" in dm and "its alerts stop" not in dm
+
+
+def test_not_renewed_within_the_catch_up_window_is_skipped_and_said(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    login(services, slack.ws.team_id, SLOT - timedelta(hours=2))
+    digests = digest_job(team, "w1", catchup=timedelta(hours=2))
+    digests.run_due(SLOT + timedelta(minutes=1))
+    digests.run_due(SLOT + timedelta(minutes=40))
+    [notice] = slack.messages(GENERAL)
+    assert "waiting for an admin to renew" in notice.text
+    digests.run_due(SLOT + timedelta(hours=2, minutes=5))
+    login(services, slack.ws.team_id, SLOT + timedelta(days=1))  # renewed, but too late for this digest
+    digests.run_due(SLOT + timedelta(hours=3))
+    [skipped] = slack.messages(GENERAL)
+    assert skipped.ts == notice.ts and "skipped" in skipped.text
+    assert team.subscriptions.last_run(1)["state"] == "failed"  # type: ignore[index]
+
+
+def test_many_accounts_fit_block_kit_and_one_pass_stays_fast(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    team_id = slack.ws.team_id
+    names = [f"acct{i:03d}" for i in range(100)]
+    for name in names:
+        login(services, team_id, SLOT - timedelta(hours=2), name=name)
+        team.health.linked_by(team_id, name, ADMIN, now=NOW)
+        team.subscriptions.add(
+            team_id=team_id,
+            channel_id=GENERAL,
+            account=name,
+            schedule=Schedule("weekly", 0, time(9, 0), "UTC"),
+            created_by=ADMIN,
+            now=NOW,
+        )
+    started = clock.perf_counter()
+    assert job(team, "w1").run_due(SLOT - timedelta(hours=20)) == 101  # ops too
+    elapsed = clock.perf_counter() - started
+    dms = asks(slack)
+    assert len(dms) == 3  # 40 account slots per DM: within Block Kit's 50 blocks
+    assert all(name in "".join(dms) for name in names)
+    print(f"renewal pass: 101 account slots, {len(dms)} DMs in {elapsed:.2f}s")
+    started = clock.perf_counter()
+    assert job(team, "w2").run_due(SLOT - timedelta(hours=19)) == 0
+    print(f"renewal pass with nothing to send: {clock.perf_counter() - started:.2f}s")
