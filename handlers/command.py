@@ -76,6 +76,10 @@ class CommandRouter:
         except Exception:  # answered in the ack already
             return
         asker = asker_from(body)
+        if not self._bounded(body):
+            message = self._message(body, client, asker)
+            respond(replace_original=True, response_type="ephemeral", **message.payload())
+            return
         key, holder = _slot(body)
         if not self._inflight.holds(key, holder):
             return  # the ack said "still working on your last question"
@@ -85,9 +89,14 @@ class CommandRouter:
             self._inflight.release(key, holder)  # before the reply: the next question is welcome once seen
         respond(replace_original=True, response_type="ephemeral", **message.payload())
 
+    def _bounded(self, body: dict[str, Any]) -> bool:
+        """Questions take the user's one in-flight slot; team commands (a subscription, an alert rule) are
+        quick database writes that fan out nothing, so an admin may send several at once."""
+        return self._team is None or not self._team.handles(body.get("text") or "")
+
     def _start(self, body: dict[str, Any]) -> Message:
         """The "Working…" ack, unless this user's last question is still being answered."""
-        if self._inflight.acquire(*_slot(body)):
+        if not self._bounded(body) or self._inflight.acquire(*_slot(body)):
             return render.working()
         return render.notice(STILL_WORKING)
 
