@@ -268,7 +268,4 @@ READERS: tuple[Callable[[str, date], Found | None], ...] = (
 
 def find(text: str, today: date) -> Found | None:
     """The first period the readers see, most specific reader first."""
-    for reader in READERS:
-        if found := reader(text, today):
-            return found
-    return None
+    return spans.first_found(READERS, text, today)

@@ -212,7 +212,4 @@ READERS: tuple[Callable[[str, date], Found | None], ...] = (
 
 def find(text: str, today: date) -> Found | None:
     """The first period the readers see in `text` (already passed through `digits`)."""
-    for reader in READERS:
-        if found := reader(text, today):
-            return found
-    return None
+    return spans.first_found(READERS, text, today)

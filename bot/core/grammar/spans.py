@@ -6,6 +6,7 @@ starts on or before `today`."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -157,3 +158,14 @@ def _shift_year(when: date, years: int) -> date:
 
 def past_day(year: int | None, month: int, dom: int, today: date) -> Period | None:
     return past_range((year, month, dom), (year, month, dom), today)
+
+
+Reader = Callable[[str, date], "Found | None"]
+
+
+def first_found(readers: Sequence[Reader], text: str, today: date) -> Found | None:
+    """The first period the readers see, in their order (most specific reader first)."""
+    for reader in readers:
+        if found := reader(text, today):
+            return found
+    return None

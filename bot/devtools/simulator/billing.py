@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from bot.devtools.simulator.dataset import IMAGE_MODEL, TEXT_MODELS, month_add, unit
+from bot.devtools.simulator.params import json_param
 
 if TYPE_CHECKING:
     from bot.devtools.simulator.state import SimState
@@ -44,18 +45,6 @@ class BadParam(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def _json(params: dict[str, Any], name: str, default: Any) -> Any:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    if isinstance(raw, str):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw
-    return raw
 
 
 def _money(value: Decimal, places: int = 6) -> str:
@@ -93,15 +82,15 @@ def _parse_bound(text: str, *, end: bool) -> date:
 
 
 def cost_analysis(state: SimState, params: dict[str, Any]) -> dict[str, Any]:
-    period = _json(params, "TimePeriod", None)
+    period = json_param(params, "TimePeriod", None)
     if not isinstance(period, dict) or "Start" not in period or "End" not in period:
         raise BadParam("TimePeriod is required")
     start, end = _parse_bound(str(period["Start"]), end=False), _parse_bound(str(period["End"]), end=True)
     daily = str(params.get("Granularity", "MONTH")).upper() == "DAY"
-    charge = _json(params, "ChargeTypes", [])
-    group_by = _json(params, "GroupBy", [])
+    charge = json_param(params, "ChargeTypes", [])
+    group_by = json_param(params, "GroupBy", [])
     code = str(group_by[0].get("Code")) if isinstance(group_by, list) and group_by else "BASE_MODEL"
-    dims = _json(params, "Filter", {})
+    dims = json_param(params, "Filter", {})
     selects = [d.get("SelectType") for d in dims.get("Dimensions", [])] if isinstance(dims, dict) else []
     tax = "IN" in selects
     rows = kept_rows(state, start, end) if not charge or "postpaid" in charge else []

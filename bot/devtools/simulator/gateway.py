@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.devtools.simulator import billing
 from bot.devtools.simulator.dataset import MODEL_MAP
+from bot.devtools.simulator.params import json_param
 from bot.devtools.simulator.state import SimState
 
 CODING_PLAN_API = "zeldaEasy.broadscope-bailian.codingPlan.queryCodingPlanInstanceInfoV2"
@@ -41,19 +42,6 @@ def action_name(body: dict[str, Any]) -> str:
     return str(body.get("action", ""))
 
 
-def _json_param(params: dict[str, Any], name: str, default: Any) -> Any:
-    # Every param value arrives as a string (contract §0): arrays and booleans are JSON inside it.
-    raw = params.get(name)
-    if raw is None:
-        return default
-    if isinstance(raw, str):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw
-    return raw
-
-
 def _int_param(params: dict[str, Any], name: str, default: int) -> int:
     try:
         return int(str(params.get(name, default)))
@@ -76,7 +64,7 @@ def consume_summary(state: SimState, params: dict[str, Any]) -> dict[str, Any]:
         )
     page = max(1, _int_param(params, "CurrentPage", 1))
     size = min(300, max(1, _int_param(params, "MaxResults", 20)))
-    models = _json_param(params, "ModelNames", None)
+    models = json_param(params, "ModelNames", None)
     if models is not None and not isinstance(models, list):
         raise GatewayError("InvalidParameter", "ModelNames must be a JSON array")
     rows = state.dataset.rows_between(start, end, state.now().date(), models)
@@ -91,7 +79,7 @@ def consume_summary(state: SimState, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def free_tier(state: SimState, params: dict[str, Any]) -> dict[str, Any]:
-    codes = _json_param(params, "templateCodes", [])
+    codes = json_param(params, "templateCodes", [])
     items = state.dataset.free_tier_instances(state.now(), codes if isinstance(codes, list) else [])
     return {"Data": items, "TotalCount": len(items)}
 
