@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bot.team.model import Team
     from bot.team.outbox import SlackClients
     from handlers import Listeners
+from bot.qwencloud.billing import BillingApi
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.app_state import AppStateStore
 from bot.storage.cache import DbCache
@@ -60,6 +61,7 @@ class Services:
     login: LoginService
     accounts: Accounts
     usage: UsageService
+    billing: BillingApi  # call logs, billing, spend limit, subscriptions (contract qwencloud-api-billing.md)
 
     def close(self) -> None:
         self.usage.close()  # its pool's threads are not daemons: left open they outlive the caller
@@ -130,6 +132,7 @@ def build_services(
             clock=clock,
             cache=DbCache(engine=engine, clock=clock, ttl_seconds=settings.cache_ttl_seconds),
         ),
+        billing=BillingApi(client),
     )
 
 

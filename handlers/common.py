@@ -6,11 +6,12 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cachetools import TTLCache
 
+from bot.render.blocks import Message
 from bot.storage.owner import Owner
 
 log = logging.getLogger("handlers")
@@ -28,6 +29,15 @@ class Asker:
     @property
     def owner(self) -> Owner:
         return Owner(self.team_id, self.user_id)
+
+
+class Answerer(Protocol):
+    """One family of `/qwen` questions beyond usage (billing, logs, ...): UsageHandler asks each in turn, so
+    command forms, plain words, "Share in channel" and the DM all reach it the same way."""
+
+    def handles(self, command: object) -> bool: ...
+
+    def figures(self, command: Any, asker: Asker, tz_name: str, today: date) -> Message: ...
 
 
 def asker_from(body: dict[str, Any]) -> Asker:

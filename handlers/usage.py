@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,14 +21,22 @@ from bot.render.catalog import lang_of
 from bot.render.localize import localize
 from bot.render.mrkdwn import esc
 from bot.render.reading import describe, with_reading
-from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
+from handlers.common import Answerer, Asker, TimezoneResolver, asker_from, local_today, log
 
 PICKER_BLOCK = "qwen_breakdown"
 
 
 class UsageHandler:
-    def __init__(self, *, answers: Answers, clock: Clock, timezones: TimezoneResolver) -> None:
+    def __init__(
+        self,
+        *,
+        answers: Answers,
+        clock: Clock,
+        timezones: TimezoneResolver,
+        more: Sequence[Answerer] = (),
+    ) -> None:
         self._answers = answers
+        self._more = tuple(more)
         self._clock = clock
         self._timezones = timezones
 
@@ -88,6 +97,9 @@ class UsageHandler:
             )
         if isinstance(command, grammar.UsageBreakdown):
             return self._breakdown(command, asker, tz_name, text, fmt=fmt, fresh=fresh)
+        for answerer in self._more:
+            if answerer.handles(command):
+                return answerer.figures(command, asker, tz_name, today)
         return render.help_message()
 
     def _breakdown(

@@ -10,7 +10,6 @@ from bot.base.config import Settings
 from bot.cli.official_options import parser_class, reject_unknown_for, run_official
 from bot.cli.terminal import access_token, local_zone
 from bot.core.billing_report import CHARGE_TYPES, BillingReports, plan_breakdown, summary_cycles, top_of
-from bot.qwencloud.billing import BillingApi
 from bot.render import billing_render
 
 VALUE_NAMES = {
@@ -82,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
     def work(services: Any, fmt: str) -> tuple[str, int]:
         token = access_token(services)
-        api = BillingApi(services.client)
+        api = services.billing
         json_out = fmt == "json"
         if command == "limit":
             limit = api.usage_limit(token)

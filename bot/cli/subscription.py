@@ -8,8 +8,6 @@ from typing import Any
 from bot.cli.official_options import parser_class, reject_unknown_for, run_official
 from bot.cli.terminal import access_token
 from bot.core.subscription_report import SubscriptionReports
-from bot.qwencloud.billing import BillingApi
-from bot.qwencloud.results import TokenPlan
 from bot.render import subscription_render
 
 VALUE_NAMES = {"--plan": "<kind>", "--format": "<fmt>"}
@@ -37,37 +35,15 @@ def register(sub: Any) -> None:
 
 
 def _token_plan(services: Any) -> Any:
-    def fetch(token: str) -> TokenPlan:
-        from bot.base.errors import QwenBotError
-        from bot.core.usage import _TokenPlanFetch  # the usage summary's token-plan fetch, reused as is
-        from bot.qwencloud import aggregate
-        from bot.qwencloud.gateway import TOKEN_PLAN_CODES
+    from bot.core.subscription_report import token_plan_fetcher
 
-        client = services.client
-        try:
-            gray = client.subscription_gray(token)
-        except QwenBotError:
-            gray = False
-        if (
-            gray
-        ):  # 1.4.1 lets a seat-summary failure fail this sub-call (a diagnostic), unlike `usage summary`
-            seat = client.seat_subscription_summary(token, TOKEN_PLAN_CODES["teams"])
-            try:
-                addon = client.fr_instances(token, TOKEN_PLAN_CODES["addon"], 100)
-            except QwenBotError:
-                addon = []
-            return aggregate.token_plan_seat(seat, addon)
-        plan = _TokenPlanFetch(services.usage, token)
-        plan.second_round()
-        return plan.result()
-
-    return fetch
+    return token_plan_fetcher(services.client, services.usage)
 
 
 def run(args: argparse.Namespace) -> int:
     def work(services: Any, fmt: str) -> tuple[str, int]:
         token = access_token(services)
-        reports = SubscriptionReports(BillingApi(services.client), _token_plan(services))
+        reports = SubscriptionReports(services.billing, _token_plan(services))
         json_out = fmt == "json"
         if args.subscription_command == "tokenplan":
             plan, diagnostics = reports.token_plan_status(token)

@@ -12,7 +12,6 @@ from typing import Any
 from bot.cli.official_options import parser_class, reject_unknown_for, run_official
 from bot.cli.terminal import access_token, local_zone
 from bot.core.logs_query import build_query, page_request
-from bot.qwencloud.billing import BillingApi
 from bot.qwencloud.billing_models import CallLog
 from bot.render.logs_render import logs_json, logs_text
 
@@ -85,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         query = state["query"]
         # The range is recomputed on the services' clock so `to` is the instant of the call.
         tz = state["tz"]
-        api = BillingApi(services.client)
+        api = services.billing
         first = api.model_logs(token, query.request)
         items: list[CallLog] = list(first.items)
         page_size = first.max_results if first.max_results is not None else query.page_size

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.base.errors import GatewayError, QwenBotError
+from bot.core.usage import UsageService
+from bot.qwencloud import aggregate
 from bot.qwencloud.billing import CODING_COMMODITY, TOKEN_ADDON, TOKEN_TEAMS, BillingApi
 from bot.qwencloud.billing_models import (
     AutoRenew,
@@ -29,7 +31,8 @@ from bot.qwencloud.billing_models import (
     SubscriptionStatus,
     TokenPlanStatus,
 )
-from bot.qwencloud.gateway import BSS
+from bot.qwencloud.client import QwenCloudClient
+from bot.qwencloud.gateway import BSS, TOKEN_PLAN_CODES
 from bot.qwencloud.results import TokenPlan
 from bot.qwencloud.values import as_dict, as_list
 
@@ -519,3 +522,24 @@ def _seat_group(g: dict[str, Any]) -> SeatGroupDetail:
         surplus_value=value("SurplusValue"),
         next_cycle_flush_time=_time(g.get("NextCycleFlushTime")),
     )
+
+
+def token_plan_fetcher(client: QwenCloudClient, usage: UsageService) -> Callable[[str], TokenPlan]:
+    """The token plan as `subscription` 1.4.1 fetches it: on the seat (gray) path a seat-summary failure fails
+    this sub-call (a diagnostic), unlike `usage summary`; else the usage summary's fetch."""
+
+    def fetch(token: str) -> TokenPlan:
+        try:
+            gray = client.subscription_gray(token)
+        except QwenBotError:
+            gray = False
+        if not gray:
+            return usage.token_plan(token)
+        seat = client.seat_subscription_summary(token, TOKEN_PLAN_CODES["teams"])
+        try:
+            addon = client.fr_instances(token, TOKEN_PLAN_CODES["addon"], 100)
+        except QwenBotError:
+            addon = []
+        return aggregate.token_plan_seat(seat, addon)
+
+    return fetch

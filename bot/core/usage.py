@@ -96,6 +96,16 @@ class UsageService:
         key = f"breakdown:{model}:{gran}:{rng.from_text}:{rng.to_text}"
         return self._cached(account, key, fresh, lambda: self._breakdown(token, model, rng, gran))
 
+    def token_plan(self, token: str) -> TokenPlan:
+        """The token plan alone, fetched the way the usage summary fetches it."""
+        plan = _TokenPlanFetch(self, token)
+        try:
+            plan.second_round()
+        except BaseException:
+            _settle(plan.futures)
+            raise
+        return plan.result()
+
     # -- work
     def _summary(self, token: str, rng: DateRange) -> Summary:
         # Two rounds on the critical path: the model map, the subscription gray flag, the add-on instances,
