@@ -2,7 +2,8 @@
 
 Each test's before/after difference names the test that started a thing; at session end (every fixture torn
 down) whatever is still alive after a grace wait is reported as one failed "leak check" with its starter.
-Things a test stops cleanly are forgotten. Linux only (/proc); elsewhere only threads are watched.
+Things a test stops cleanly are forgotten. Under pytest-xdist each worker checks its own tests and hands
+what it found to the controller, which reports it. Linux only (/proc); elsewhere only threads are watched.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import threading
 import time
 from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 # Stopping a server or a pool is asynchronous: wait for it on a loaded machine, then report.
 GRACE_S = float(os.environ.get("QWEN_BOT_LEAK_GRACE", "30"))
 Key = tuple[str, int]
+LEAKS_KEY = "qwen_bot_leaks"
 
 
 def _threads() -> dict[Key, str]:
@@ -83,6 +86,7 @@ def snapshot() -> dict[Key, str]:
 class LeakCheck:
     def __init__(self) -> None:
         self.started_by: dict[Key, tuple[str, str]] = {}
+        self.from_workers: list[str] = []
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, None, None]:
@@ -101,14 +105,27 @@ class LeakCheck:
                 return sorted(left)
             time.sleep(0.2)
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """pytest-xdist, in the controller: a worker's leaks come back in its `workeroutput`."""
+        text = getattr(node, "workeroutput", {}).get(LEAKS_KEY)
+        if text:
+            self.from_workers.append(text)
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if not self.started_by:
+        texts = list(self.from_workers)
+        if self.started_by:
+            left = self.remaining()
+            if left:
+                texts.append("\n".join(f"{what}\n    started by {nodeid}" for nodeid, what in left))
+        if not texts:
             return
-        left = self.remaining()
-        if not left:
+        workeroutput = getattr(session.config, "workeroutput", None)
+        if workeroutput is not None:  # an xdist worker: a report now would never reach the controller
+            workeroutput[LEAKS_KEY] = "\n".join(texts)
             return
-        text = "\n".join(f"{what}\n    started by {nodeid}" for nodeid, what in left)
+        text = "\n".join(texts)
         report = pytest.TestReport(
             nodeid="tests/leaks.py::leak_check", location=("tests/leaks.py", 0, "leak_check"), keywords={},
             outcome="failed", longrepr=f"left running at the end of the session:\n{text}", when="call",

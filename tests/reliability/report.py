@@ -6,6 +6,7 @@ subset of the tests updates only those rows; a row says `pass` only when its tes
 
 from __future__ import annotations
 
+import fcntl
 import re
 import threading
 from dataclasses import dataclass
@@ -69,14 +70,17 @@ class Report:
     def write(self) -> None:
         if not self._rows:
             return
-        existing = _read_rows(self.path)
-        with self._lock:
-            existing.update(
-                {r.id: "| " + " | ".join(_cell(c) for c in r.cells()) + " |" for r in self._rows.values()}
-            )
-        lines = [HEADER.rstrip() + "\n", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-        lines += [existing[key] for key in sorted(existing, key=_order)]
-        self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        # pytest-xdist workers each write their own rows: merge under a file lock, or one loses rows
+        with open(self.path.with_suffix(".lock"), "w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            existing = _read_rows(self.path)
+            with self._lock:
+                existing.update(
+                    {r.id: "| " + " | ".join(_cell(c) for c in r.cells()) + " |" for r in self._rows.values()}
+                )
+            lines = [HEADER.rstrip() + "\n", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+            lines += [existing[key] for key in sorted(existing, key=_order)]
+            self.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _order(case_id: str) -> tuple[int, str]:
