@@ -68,7 +68,9 @@ def test_clean():
 '''
 
 
-def _run(tmp_path: Path, body: str, **env: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    tmp_path: Path, body: str, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
     suite = tmp_path / "suite"
     suite.mkdir()
     (suite / "pytest.ini").write_text(INI)
@@ -78,7 +80,7 @@ def _run(tmp_path: Path, body: str, **env: str) -> subprocess.CompletedProcess[s
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     environ = {**inherited, "PYTHONPATH": str(ROOT), **env}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", str(suite)],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args, str(suite)],
         cwd=suite, env=environ, capture_output=True, text=True, timeout=WAIT_S * 10,
     )
 
@@ -93,8 +95,10 @@ def test_a_stuck_browser_test_fails_alone_and_the_run_reaches_its_summary(tmp_pa
     assert "Subprocess stderr:\nTimeout (0:00:10)!" in out  # every thread's stack follows
 
 
-def test_leaks_fail_the_run_and_name_the_test(tmp_path: Path) -> None:
-    done = _run(tmp_path, LEAKY, QWEN_BOT_LEAK_GRACE="1")
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["one-process", "two-xdist-workers"])
+def test_leaks_fail_the_run_and_name_the_test(tmp_path: Path, workers: tuple[str, ...]) -> None:
+    """With xdist (how scripts/test runs) each worker's leaks must reach the controller's summary."""
+    done = _run(tmp_path, LEAKY, *workers, QWEN_BOT_LEAK_GRACE="1")
     out = done.stdout + done.stderr
     assert done.returncode == 1, out
     assert "3 passed" in out and "1 failed" in out, out
