@@ -127,3 +127,13 @@ def test_bad_input_is_answered_in_the_ack_with_a_hint(stack: Stack) -> None:
         assert reply.status == 200 and error in reply.body and "/qwen" in reply.body
         assert "Working" not in reply.body and "Traceback" not in reply.body
     assert stack.sim.snapshot()["calls"] == calls  # refused before any QwenCloud call
+
+
+def test_settled_bills_asked_in_a_dm_are_answered_in_the_dm(stack: Stack) -> None:
+    assert stack.slack.dm(MEMBER, "settled bills from january to march").status == 200
+    answers = stack.slack.wait_for(
+        lambda: [m for m in stack.slack.dms(MEMBER) if m.bot_id and "settled bills" in _flat(m)]
+    )
+    flat = _flat(answers[-1])
+    assert "Read as: settled bills · 2026-01 → 2026-03" in flat and "*Analysis*" in flat
+    assert render.SHARE_ACTION not in flat  # a DM is already private: nothing to share
