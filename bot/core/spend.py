@@ -9,6 +9,7 @@ the official CLI's total for the same dates. Every group is fetched (TopNum 100)
 from __future__ import annotations
 
 import calendar
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -131,8 +132,10 @@ class SpendAnswers:
         chunks = month_chunks(rng, today=self._clock.now().date())
         whole = [c for c in chunks if c.whole]
         parts = chunks if daily else [c for c in chunks if not c.whole]
-        month_slices = self._run(token, rng, "month", whole, group_by)
-        day_slices = self._run(token, rng, "day", parts, group_by)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="spend") as pool:  # one round trip, not two
+            months = pool.submit(self._run, token, rng, "month", whole, group_by)
+            days = pool.submit(self._run, token, rng, "day", parts, group_by)
+            month_slices, day_slices = months.result(), days.result()
         partial = [c for c in chunks if not c.whole]
         counted = month_slices + [s for s in day_slices if _within(s.period, partial)]
         return _spend(group_by, rng, counted, _series(day_slices) if daily else ())
