@@ -11,18 +11,20 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from bot.base.clock import Clock
-from bot.base.errors import QwenBotError
+from bot.base.errors import QwenBotError, UsageError
 from bot.base.periods import DateRange
 from bot.core.accounts import Accounts
 from bot.core.analysis import previous_period
 from bot.core.answers import bounded_range
+from bot.core.billing_report import BreakdownPlan, BreakdownSlice, plan_breakdown
 from bot.core.grammar.terms import Period
-from bot.core.spend import Bills, SettledMonth, Spend, SpendAnswers, TopKeys
+from bot.core.spend import Bills, SettledMonth, Spend, SpendAnswers, TopKeys, month_chunks
 from bot.storage.owner import Owner
 
 log = logging.getLogger("bot.answer")
 TOP_ROWS = 5
 CHART_AFTER_DAYS = 7  # a daily chart for ranges over a week
+CLI_TOP = 10  # `billing breakdown`'s default --top, for the CLI's own layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +84,35 @@ class BillingAnswers:
         top = spend.top(TOP_ROWS)
         return BillingAnswer(spend, top, prev, earlier is not None, growth, self._clock.now())
 
+    def cli_breakdown(
+        self, owner: Owner, group: str, period: Period, *, today: date
+    ) -> tuple[BreakdownPlan, list[BreakdownSlice]]:
+        """What `billing breakdown --group-by G` prints for the same dates (`--format text|json` in chat)."""
+        plan = cli_plan(bounded_range(period, today=today), today=today)
+        token = self._accounts.token_for(owner)
+        return plan, self._spend.reports.breakdown(token, plan, charge="all", group_by=group, top=CLI_TOP)
+
     def bills(self, owner: Owner, start: str | None, end: str | None, *, today: date) -> BillsAnswer:
         bills = self._spend.bills(owner, start, end, today=today)
         ordered = sorted(bills.months, key=lambda m: m.cycle)
         largest = max(ordered, key=lambda m: m.aftertax, default=None)
         last, before = (ordered[-1], ordered[-2]) if len(ordered) >= 2 else (None, None)
         return BillsAnswer(bills, largest, last, before, self._clock.now())
+
+
+def cli_plan(rng: DateRange, *, today: date) -> BreakdownPlan:
+    """The official flags for these dates: whole months by month (`--from YYYY-MM --to YYYY-MM`), up to 31
+    days by day (`--granularity day --from --to`); other ranges have no one official command."""
+    if all(c.whole for c in month_chunks(rng, today=today)):
+        first, last = rng.start.strftime("%Y-%m"), rng.end.strftime("%Y-%m")
+        return plan_breakdown(granularity=None, from_=first, to=last, period=None, today=today)
+    if (rng.end - rng.start).days <= 31:
+        start, end = rng.from_text, rng.to_text
+        return plan_breakdown(granularity="day", from_=start, to=end, period=None, today=today)
+    raise UsageError(
+        "--format text|json shows `billing breakdown` for whole months or up to 31 days.\n"
+        "Try: `/qwen billing by api-key last month --format text`"
+    )
 
 
 def grew_most(now: Spend, before: Spend) -> KeyGrowth | None:

@@ -27,6 +27,7 @@ from bot.core.billing_report import (
     summary_cycles,
 )
 from bot.qwencloud.billing import BillingApi
+from bot.qwencloud.billing_models import SettledBills
 from bot.storage.owner import Owner
 
 ALL_GROUPS = 100  # the server's TopNum ceiling; groups beyond it still count in the totals
@@ -83,6 +84,7 @@ class Bills:
     tax: Decimal
     aftertax: Decimal
     currency: str
+    settled: SettledBills | None = None  # the server's answer, for the CLI's own layout (--format)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,11 @@ class SpendAnswers:
         columns = [[c.pretax for c in settled.cycles], [c.tax for c in settled.cycles]]
         columns.append([c.aftertax for c in settled.cycles])
         pretax, tax, aftertax = (Decimal(dec_sum(list(col))) for col in columns)
-        return Bills(first, last, months, pretax, tax, aftertax, settled.currency)
+        return Bills(first, last, months, pretax, tax, aftertax, settled.currency, settled)
+
+    @property
+    def reports(self) -> BillingReports:
+        return self._reports
 
     def now(self) -> datetime:
         return self._clock.now()

@@ -14,7 +14,7 @@ from bot.base.periods import DateRange
 from bot.core.billing_answers import BillingAnswer, BillsAnswer
 from bot.core.chart import sparkline
 from bot.core.spend import KeySpend, SettledMonth, Spend
-from bot.render.blocks import Block, Message, context, divider, header, section
+from bot.render.blocks import Block, Message, code_sections, context, divider, header, section
 from bot.render.mrkdwn import esc
 
 DASH = "—"
@@ -47,9 +47,13 @@ def billing_title(answer: BillingAnswer) -> str:
     return f"QwenCloud spend by {_what(answer.spend.group_by)} · {_span(answer.spend.period)}"
 
 
-def billing_message(answer: BillingAnswer, *, tz_name: str, chart_file_id: str | None = None) -> Message:
+def billing_message(
+    answer: BillingAnswer, *, tz_name: str, chart_file_id: str | None = None, text_layout: str | None = None
+) -> Message:
+    """`text_layout`: the CLI's own output (`--format text|json`), shown verbatim instead of the figures."""
     spend, head = answer.spend, billing_title(answer)
-    blocks = [header(head), section(_figures(answer)), *_chart(spend, chart_file_id)]
+    figures = [section(_figures(answer)), *_chart(spend, chart_file_id)]
+    blocks = [header(head), *(code_sections(text_layout) if text_layout is not None else figures)]
     blocks += [divider(), section("*Analysis*\n" + "\n".join(f"• {w}" for w in billing_words(answer)))]
     blocks.append(_context(_span(spend.period), tz_name, spend.currency, answer.fetched_at))
     return Message(f"{head}: {money(spend.total, spend.currency)}", blocks)
@@ -122,13 +126,14 @@ def bills_title(answer: BillsAnswer) -> str:
     return f"QwenCloud settled bills · {b.start}" + (f" → {b.end}" if b.end != b.start else "")
 
 
-def bills_message(answer: BillsAnswer, *, tz_name: str) -> Message:
+def bills_message(answer: BillsAnswer, *, tz_name: str, text_layout: str | None = None) -> Message:
     b, head = answer.bills, bills_title(answer)
     cur = b.currency
     lines = ["*Settled bills* · before tax + tax = after tax"]
     lines += [_month_line(m, cur) for m in sorted(b.months, key=lambda m: m.cycle)]
     lines.append(f"*Total* {_sum(b.pretax, b.tax, b.aftertax, cur)} ({esc(cur)})")
-    blocks = [header(head), section("\n".join(lines)), divider()]
+    figures = code_sections(text_layout) if text_layout is not None else [section("\n".join(lines))]
+    blocks = [header(head), *figures, divider()]
     blocks.append(section("*Analysis*\n" + "\n".join(f"• {w}" for w in bills_words(answer))))
     blocks.append(_context(f"{b.start} → {b.end}", tz_name, cur, answer.fetched_at))
     return Message(f"{head}: {money(b.aftertax, cur)}", blocks)

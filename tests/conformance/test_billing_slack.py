@@ -77,6 +77,13 @@ def slack_side(pair: Peers, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     engine.dispose()
 
 
+def code(flat: str) -> str:
+    """The CLI layout shown verbatim in the answer's code sections (`--format text|json`)."""
+    blocks = json.loads(flat)
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    return "\n".join(t[3:-3] for t in texts if t.startswith("```"))
+
+
 def answer(answerer: BillingAnswerer, text: str) -> str:
     command = parse(text, today=NOW.date())
     message: Message = answerer.figures(command, ASKER, "UTC", NOW.date())
@@ -97,6 +104,10 @@ def test_billing_by_api_key_for_a_month_equals_the_official_breakdown(
     official = official_json(pair, "billing", "breakdown", "--group-by", "api-key", *may)
     shown = _TOTAL.search(answer(slack_side, "billing by api-key may"))
     assert shown is not None and Decimal(shown.group(1)) == Decimal(str(official["totalAmount"])) > 0
+    # `--format json` in chat is the official JSON for the same dates
+    assert json.loads(code(answer(slack_side, "billing by api-key may --format json"))) == official
+    text = pair.official.run("billing", "breakdown", "--group-by", "api-key", *may, "--format", "text")
+    assert code(answer(slack_side, "billing by api-key may --format text")) == text.stdout.rstrip("\n")
 
 
 def test_billing_by_api_key_for_part_of_a_month_equals_the_official_daily_breakdown(
@@ -123,3 +134,4 @@ def test_bills_equal_the_official_summary(pair: Peers, slack_side: BillingAnswer
     expected = tuple(Decimal(totals[k]) for k in ("pretaxAmount", "tax", "aftertaxAmount"))
     assert (pretax, tax, aftertax) == expected
     assert aftertax > 0
+    assert json.loads(code(answer(slack_side, "bills 2026-01 2026-06 --format json"))) == official

@@ -139,3 +139,13 @@ def test_chinese_users_get_chinese_labels_and_analysis() -> None:
                   "下降 $5.45（50.0%）"):
         assert words in zh_bills
     assert "Largest" not in zh_bills and "grew" not in body
+
+
+def test_a_cli_layout_replaces_the_figures_and_the_analysis_stays() -> None:
+    s = spend(ROWS)
+    msg = billing_message(answer(s, None), tz_name="UTC", chart_file_id="F1", text_layout="  TOTAL  <$49.5>")
+    assert [b["type"] for b in msg.blocks] == ["header", "section", "divider", "section", "context"]
+    assert msg.blocks[1]["text"]["text"] == "```  TOTAL  &lt;$49.5&gt;```"  # verbatim, escaped
+    months = bills([("2026-05", "1", "0.09", "1.09")])
+    layout = bills_message(months, tz_name="UTC", text_layout='{"totals": {}}').blocks
+    assert layout[1]["text"]["text"] == '```{"totals": {}}```' and layout[2]["type"] == "divider"

@@ -16,7 +16,7 @@ from bot.base.clock import FixedClock
 from bot.base.errors import AuthRequired, InvalidArgument, UsageError
 from bot.base.periods import DateRange
 from bot.core.accounts import Accounts
-from bot.core.billing_answers import BillingAnswers
+from bot.core.billing_answers import BillingAnswers, cli_plan
 from bot.core.billing_report import BillingReports, plan_breakdown
 from bot.core.grammar.terms import Period
 from bot.core.spend import SpendAnswers, TopKeys, month_chunks
@@ -169,3 +169,15 @@ def test_bills_answer_largest_and_last_change(world: World) -> None:
     months = answer.bills.months
     assert answer.largest == max(months, key=lambda m: m.aftertax)
     assert (answer.before, answer.last) == (months[-2], months[-1])
+
+
+def test_the_cli_layout_plan_for_the_same_dates() -> None:
+    whole = cli_plan(DateRange(date(2026, 3, 1), date(2026, 5, 31)), today=TODAY)
+    months = (("202603", "202603"), ("202604", "202604"), ("202605", "202605"))
+    assert (whole.granularity, whole.queries) == ("month", months)
+    so_far = cli_plan(DateRange(date(2026, 6, 1), TODAY), today=TODAY)
+    assert so_far.single and (so_far.from_, so_far.to) == ("2026-06-01", "2026-06-30")  # the CLI's default
+    days = cli_plan(DateRange(date(2026, 5, 20), date(2026, 6, 3)), today=TODAY)
+    assert days.granularity == "day" and days.queries == (("20260520", "20260531"), ("20260601", "20260603"))
+    with pytest.raises(UsageError, match="whole months or up to 31 days"):
+        cli_plan(DateRange(date(2026, 3, 15), date(2026, 5, 31)), today=TODAY)
