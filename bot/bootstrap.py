@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bot.team.model import Team
     from bot.team.outbox import SlackClients
     from handlers import Listeners
+    from handlers.billing import BillingAnswerer
 from bot.qwencloud.billing import BillingApi
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.app_state import AppStateStore
@@ -294,7 +295,10 @@ def build_listeners(services: Services, team: Team) -> Listeners:
         timezones=timezones,
     )
     usage = UsageHandler(
-        answers=Answers(usage=s.usage, accounts=s.accounts, clock=s.clock), clock=s.clock, timezones=timezones
+        answers=Answers(usage=s.usage, accounts=s.accounts, clock=s.clock),
+        clock=s.clock,
+        timezones=timezones,
+        more=[billing_answerer(s, team)],
     )
     accounts = TeamAccounts(
         login=s.login, credentials=s.credentials, client=s.client, health=team.health, clock=s.clock
@@ -332,4 +336,17 @@ def build_listeners(services: Services, team: Team) -> Listeners:
             commands=commands,
         ),
         renew=RenewHandler(team=commands, timezones=timezones),
+    )
+
+
+def billing_answerer(services: Services, team: Team) -> BillingAnswerer:
+    """`/qwen billing` and `/qwen bills`; the daily chart is uploaded with the team's poster."""
+    from bot.core.billing_answers import BillingAnswers
+    from bot.core.spend import SpendAnswers
+    from handlers.billing import BillingAnswerer
+
+    s = services
+    spend = SpendAnswers(billing=s.billing, accounts=s.accounts, clock=s.clock)
+    return BillingAnswerer(
+        answers=BillingAnswers(spend=spend, accounts=s.accounts, clock=s.clock), slack=team.slack
     )
