@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from bot.render.blocks import Message
+from bot.render.calls_catalog import PATTERNS as CALLS_PATTERNS
 
 _GRAN = {"day": "日", "month": "月", "quarter": "季度"}
 _KIND = {"Daily": "按日", "Monthly": "按月", "Quarterly": "按季度"}
@@ -79,6 +80,8 @@ CATALOG: list[tuple[re.Pattern[str], str]] = [
         (r"^Share in channel$", "分享到频道"),
     ]
 ]
+
+CATALOG += [(re.compile(p), zh) for p, zh in CALLS_PATTERNS]  # /qwen logs, limit, plan
 
 
 def line_zh(line: str) -> str:

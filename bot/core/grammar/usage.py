@@ -14,8 +14,11 @@ from datetime import date, timedelta
 from typing import Literal
 
 from bot.base.errors import UsageError
+from bot.core.grammar.calls import Limit, Logs, Plan, parse_calls
+from bot.core.grammar.options import Format, Options
 
-Format = Literal["text", "json"]
+__all__ = ["Format", "Limit", "Logs", "Options", "Plan"]  # re-exported: callers know them as grammar.X
+
 Granularity = Literal["day", "month", "quarter"]
 PRESETS = ("today", "yesterday", "week", "month", "last-month", "quarter", "year")
 _ALIASES = {"this-week": "week", "this-month": "month", "this-quarter": "quarter", "this-year": "year"}
@@ -31,6 +34,7 @@ Usage: /qwen <command>
   usage [summary] [PERIOD | --from YYYY-MM-DD --to YYYY-MM-DD]
   usage breakdown --model MODEL [--days N | --period P | --from D --to D] [--granularity day|month|quarter]
   free-tier    payg [PERIOD]    login    logout    status    version    help
+  logs [errors|4xx|5xx] [MODEL] [REQUEST_ID] [last 6 hours|today|--period 3d]    limit    plan
   add --format text for the CLI's text layout
 PERIOD: today, yesterday, this week, month, last month, quarter, ytd, last 7 days, march, march 2026, \
 2026-03, q1
@@ -50,12 +54,6 @@ class Period:
     @property
     def is_default(self) -> bool:
         return self.preset is None and self.days is None and self.from_ is None and self.to is None
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    format: Format | None = None
-    refresh: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +106,10 @@ class Payg:
     options: Options = field(default_factory=Options)
 
 
-Command = Help | Login | Logout | Status | Version | UsageSummary | UsageBreakdown | FreeTier | Payg
+Command = (
+    Help | Login | Logout | Status | Version | UsageSummary | UsageBreakdown | FreeTier | Payg
+    | Logs | Limit | Plan  # call logs, the spend limit, plans: grammar/calls.py
+)
 _SIMPLE: dict[str, type[Help | Login | Logout | Status | Version | FreeTier]] = {
     **dict.fromkeys(("help", "?"), Help),
     **dict.fromkeys(("login",), Login),
@@ -182,6 +183,8 @@ def parse(text: str, *, today: date) -> Command:
 
 
 def parse_tokens(tokens: list[str], *, today: date) -> Command:
+    if (calls := parse_calls(tokens, today=today)) is not None:
+        return calls
     flags = _flags(tokens)
     options = _options(flags)
     words = _join_names(flags.words)

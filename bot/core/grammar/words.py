@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.base.errors import UsageError
-from bot.core.grammar import dates_en, dates_zh, models, usage
+from bot.core.grammar import calls_words, dates_en, dates_zh, models, usage
 from bot.core.grammar.spans import Found
 from bot.core.grammar.usage import Command, Granularity, Options, Period
 
@@ -128,6 +128,8 @@ def read(text: str, *, today: date, models_on_account: Sequence[str] | None = No
     flags = {k: v for k, v in _FLAG.findall(text)}
     plain = normalise(_FLAG.sub(" ", text))
     options = Options(format=_format(flags.get("format")))
+    if (calls := calls_words.read(plain, today=today, options=options)) is not None:
+        return Reading(calls, True)  # call logs, the spend limit, plans: before the usage intents
     match = _model(plain, flags.get("model"), models_on_account)
     if match is not None:
         plain = plain[: match.start] + " " * (match.end - match.start) + plain[match.end :]
