@@ -26,7 +26,7 @@ LOGS_HELP = (
     "(last 24 hours by default, at most 14 days)\n"
     "Examples: /qwen logs errors · /qwen logs 5xx qwen-plus last 6 hours · /qwen logs <request id>"
 )
-_HEADS = {
+HEADS = {
     **dict.fromkeys(("logs", "log", "call-logs"), "logs"),
     **dict.fromkeys(("limit", "limits", "spend-limit"), "limit"),
     **dict.fromkeys(("plan", "plans", "subscription", "subscriptions"), "plan"),
@@ -39,7 +39,7 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("cancel", "canceled", "cancelled", "cancels"), ("CANCEL",)),
 }
 _VALUED = ("--status", "--model", "--request-id", "--period", "--from", "--to", "--format")
-_FILLER = {"in", "the", "for", "of", "on", "over", "during", "calls", "call", "with", "and", "show", "any"}
+_FILLER = {"in", "the", "for", "of", "on", "from", "over", "during", "calls", "call", "with", "and", "any"}
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 _MODEL = re.compile(r"^[a-z][a-z0-9._:/-]*$")
 _NUMBER = r"(\d{1,4}|an?|one|two|three|four|five|six|twelve|twenty-four)"
@@ -96,7 +96,7 @@ def parse_calls(tokens: list[str], *, today: date) -> Logs | Limit | Plan | None
     if lowered[at : at + 2] == ["spend", "limit"]:
         lowered[at : at + 2] = ["spend-limit"]
         tokens = [*tokens[:at], "spend-limit", *tokens[at + 2 :]]
-    kind = _HEADS.get(lowered[at] if len(lowered) > at else "")
+    kind = HEADS.get(lowered[at] if len(lowered) > at else "")
     if kind is None:
         return None
     words, values, options = _flags(tokens[at + 1 :])

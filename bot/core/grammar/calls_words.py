@@ -15,6 +15,7 @@ from bot.base.periods import resolve
 from bot.core.grammar import dates_en, dates_zh
 from bot.core.grammar.calls import (
     FAILURES,
+    HEADS,
     MAX_DAYS,
     UUID,
     Limit,
@@ -45,6 +46,13 @@ _PLAN_STATUS = re.compile(
     r"状态|有效|生效|到期|续费|续订|哪些|订阅"
 )
 _HOURS_ZH = re.compile(r"(?:最近|过去|近|前)\s*(\d+|半)?\s*个?\s*(小时|钟头)")
+
+
+def is_command(text: str) -> bool:
+    """Text that starts as a command of this family (`logs …`, `usage limit`): its form is the reading."""
+    words = text.lower().split()
+    words = words[1:] if words[:1] == ["usage"] else words
+    return bool(words) and (words[0] in HEADS or words[:2] == ["spend", "limit"])
 
 
 def read(plain: str, *, today: date, options: Options) -> Logs | Limit | Plan | None:

@@ -89,6 +89,8 @@ def understand(text: str, *, today: date, models_on_account: Sequence[str] | Non
         if "--" in text or not _in_future(command, today):
             return Reading(command, plain=False)
     except UsageError as form_error:
+        if calls_words.is_command(text):
+            raise  # `/qwen logs|limit|plan …`: that command's own error and usage line
         reason = str(form_error).split("\n", 1)[0]
         if text.strip().startswith("--") or _looks_like_command(text):
             raise _short(text, reason) from None
