@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.base import metrics
 from bot.base.errors import UsageError
 from bot.core.grammar import usage as g
 from bot.core.grammar.calls import Limit, Logs, Plan, Window, resolve, with_lookup_window
@@ -157,3 +158,9 @@ def test_windows_resolve_in_the_askers_zone_and_never_pass_now() -> None:
 )
 def test_reading_lines(text: str, lang: str, line: str) -> None:
     assert describe(understand(text, today=TODAY).command, today=TODAY, lang=lang) == line  # type: ignore[arg-type]
+
+
+def test_metrics_name_the_commands() -> None:
+    assert [metrics.command_label(t) for t in ("logs errors", "limit", "plan", "plans")] == [
+        "logs", "limit", "plan", "other"
+    ]
