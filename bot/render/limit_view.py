@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from bot.core.limit import LimitStatus
 from bot.core.plans import PlansReport
 from bot.qwencloud.billing_models import TokenPlanStatus
+from bot.render import billing_render
 from bot.render.blocks import Block, Message, context, fields, header, section
 from bot.render.calls_view import analysis, data_context
 from bot.render.mrkdwn import esc
@@ -18,9 +19,15 @@ STATUS_LABELS |= {"unknown": "Unknown"}
 
 
 def amount(value: Decimal, currency: str) -> str:
-    """Cents for people ($41.23); the exact figure is the core's (LimitStatus)."""
+    """Cents for derived figures (a daily burn, an overrun): $2.08."""
     text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
     return f"${text}" if currency == "USD" else f"{text} {esc(currency)}"
+
+
+def exact(value: Decimal, currency: str) -> str:
+    """The limit and month-to-date as the official CLI prints money ($100, $10.384521): the same figure as
+    `billing limit` / `billing breakdown`, digit for digit."""
+    return billing_render.money(value, esc(currency))
 
 
 def percent(value: Decimal) -> str:
@@ -32,13 +39,13 @@ def _status(s: LimitStatus) -> str:
 
 
 def limit_figures(s: LimitStatus) -> list[Block]:
-    spent = amount(s.month_to_date, s.currency)
+    spent = exact(s.month_to_date, s.currency)
     if s.limit is None:
         return [section(f"No spend limit is set on this account.\n*Month to date* {spent}")]
     reached = s.projected.isoformat() if s.projected else "not this month"
     threshold = percent(s.alert_threshold) if s.alert_threshold is not None else "—"
     return fields([
-        f"*Limit*\n{amount(s.limit, s.currency)}",
+        f"*Limit*\n{exact(s.limit, s.currency)}",
         f"*Month to date*\n{spent} · {percent(s.used_pct or Decimal(0))} used",
         f"*Alert threshold*\n{threshold}",
         f"*Status*\n{_status(s)}",
@@ -69,7 +76,7 @@ def limit_message(s: LimitStatus, *, tz_name: str, fetched_at: datetime) -> Mess
     fetched = f"{fetched_at:%Y-%m-%d %H:%M}"
     blocks.append(context(f"{first} → {s.as_of} · {tz_name} · {esc(s.currency)} · data as of {fetched} UTC"))
     used = f", {percent(s.used_pct)} used" if s.used_pct is not None else ""
-    return Message(f"Spend limit: month to date {amount(s.month_to_date, s.currency)}{used}", blocks)
+    return Message(f"Spend limit: month to date {exact(s.month_to_date, s.currency)}{used}", blocks)
 
 
 # -- plans ------------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 clock: the limit and threshold equal `billing limit --format json`, month-to-date equals the
 `billing breakdown --format json` total for this month, and the call counts equal `usage logs --format json`'s
 totalCount for the same range and status filter. The answers go through the real Bolt path (signed slash
-commands, the local Slack workspace); the core's exact figures are compared too, since the message shows
-cents. Few official runs (each ~0.7 s): one login, one limit, one breakdown, four logs."""
+commands, the local Slack workspace), and the core's figures are compared exactly as well. Few official
+runs (each ~0.7 s): one login, one limit, one breakdown, four logs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from bot.core.limit import Limits
 from bot.devtools.localslack import GENERAL, FakeSlack, Message
 from bot.devtools.simulator import SimulatorHandle
 from bot.qwencloud.models import DeviceCredentials, QwenUser
+from bot.render.billing_render import money
 from bot.storage.owner import Owner
 from tests.conformance.official import FAKE_NOW, SEED, OfficialCli, require_official_cli
 from tests.fakes.stack import local_world, served
@@ -89,10 +90,6 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Both]:
         yield Both(world.sim, world.slack, official, limits, owner)
 
 
-def _cents(value: Decimal) -> str:
-    return f"${value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-
-
 def test_limit_equals_the_official_limit_and_breakdown(both: Both) -> None:
     limit = both.official_json("billing", "limit")
     # The breakdown's default is this month; --top 100 so its total is every model's spend (contract §3.5).
@@ -104,9 +101,9 @@ def test_limit_equals_the_official_limit_and_breakdown(both: Both) -> None:
     assert status.alert_threshold == Decimal(limit["alertThreshold"]) and status.status == limit["status"]
     assert status.currency == limit["currency"]
     text = _flat(both.ask("limit", "*Limit*"))
-    assert f"*Limit*\\n{_cents(Decimal(limit['limitAmount']))}" in text
+    assert f"*Limit*\\n{money(limit['limitAmount'])}" in text  # the official text's form: $25.5
     assert f"*Alert threshold*\\n{limit['alertThreshold']}%" in text
-    assert f"*Month to date*\\n{_cents(Decimal(month['totalAmount']))}" in text
+    assert f"*Month to date*\\n{money(month['totalAmount'])}" in text
 
 
 def test_logs_counts_equal_the_official_total_counts(both: Both) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +20,7 @@ from bot.core.calls import request
 from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render import messages as render
+from bot.render.billing_render import money
 from bot.storage.owner import Owner
 from tests.fakes.stack import local_world, served
 from tests.scenario.conftest import BOT_TOKEN, NOW, SIGNING_SECRET, Stack, has_text
@@ -133,10 +134,9 @@ def test_limit_against_the_breakdown_total_and_share(stack: Stack) -> None:
     ]
     spent = sum((Decimal(str(g.amount)) for a in month for g in a.totals), Decimal(0))
     limit = api.usage_limit(tok)
-    cents = spent.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = flat(msg)
-    assert f"*Month to date*\\n${cents:,}" in text
-    assert f"*Limit*\\n${Decimal(str(limit.limit_amount)):,.2f}" in text
+    assert f"*Month to date*\\n{money(spent)}" in text and "$" in money(spent)
+    assert f"*Limit*\\n{money(limit.limit_amount)}" in text
     assert f"*Alert threshold*\\n{limit.alert_threshold}%" in text
     assert shared_copy(stack, msg).blocks[0] == msg.blocks[0]
 

@@ -131,7 +131,8 @@ def test_logs_figures_and_analysis_words() -> None:
 
 def test_limit_words() -> None:
     near, over, none, idle = (json.dumps(m.blocks) for m in every_message()[4:8])
-    assert "$40.00 \\u00b7 80% used" in near and "About 5 days of headroom at $2.00/day" in near
+    assert "*Limit*\\n$50" in near and "$40 \\u00b7 80% used" in near
+    assert "About 5 days of headroom at $2.00/day" in near
     assert "Alert threshold 80% reached (80% used)." in near and "*Limit reached*\\n2026-11-25" in near
     assert "Over the limit by $10.00." in over
     assert "No spend limit is set on this account." in none

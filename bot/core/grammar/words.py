@@ -63,6 +63,9 @@ _CLOSEST = (
     "help",
     "usage march",
     "usage q1",
+    "logs errors last 6 hours",
+    "limit",
+    "plan",
 )
 
 
