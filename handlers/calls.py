@@ -12,7 +12,7 @@ from bot.core.calls import CallsAnswers
 from bot.core.grammar import calls as grammar
 from bot.core.limit import Limits
 from bot.core.plans import PlanAnswers
-from bot.render import calls_view, limit_view
+from bot.render import calls_layouts, calls_view, limit_view
 from bot.render.blocks import Message
 from handlers.common import Asker
 
@@ -28,13 +28,17 @@ class CallsHandler:
         return isinstance(command, grammar.Logs | grammar.Limit | grammar.Plan)
 
     def figures(self, command: Any, asker: Asker, tz_name: str, today: date) -> Message:
-        now = self._clock.now()
+        now, fmt = self._clock.now(), command.options.format
         if isinstance(command, grammar.Limit):
             status = self._limits.status(asker.owner, today=today)
-            return limit_view.limit_message(status, tz_name=tz_name, fetched_at=now)
+            layout = calls_layouts.limit(status, fmt)
+            return limit_view.limit_message(status, tz_name=tz_name, fetched_at=now, text_layout=layout)
         if isinstance(command, grammar.Plan):
             plans = self._plans.plans(asker.owner)
-            return limit_view.plan_message(plans, tz_name=tz_name, fetched_at=now, today=today)
+            layout = calls_layouts.plans(plans, fmt, now=now)
+            return limit_view.plan_message(
+                plans, tz_name=tz_name, fetched_at=now, today=today, text_layout=layout
+            )
         return self._logs(command, asker, tz_name)
 
     def _logs(self, command: grammar.Logs, asker: Asker, tz_name: str) -> Message:
@@ -49,4 +53,5 @@ class CallsHandler:
         report = self._calls.logs(
             asker.owner, start=start, end=end, statuses=command.statuses, models=command.models
         )
-        return calls_view.logs_message(report, tz_name=tz_name, fetched_at=now)
+        layout = calls_layouts.logs(report, command.options.format, tz_name=tz_name)
+        return calls_view.logs_message(report, tz_name=tz_name, fetched_at=now, text_layout=layout)

@@ -64,6 +64,7 @@ class LogsReport:
     failures_by_model: ModelCounts
     rate: ErrorRate
     previous: ErrorRate  # the equal window just before
+    rows: tuple[CallLog, ...] = ()  # the newest matching calls (the first page read), for --format text|json
 
 
 def rate_of(start: datetime, end: datetime, calls: int, failures: int) -> ErrorRate:
@@ -166,6 +167,7 @@ class CallsAnswers:
                 failures_by_model=count_models(failed),
                 rate=rate_of(start, end, everything.result(), failures),
                 previous=previous.result(),
+                rows=listed[0].items if listed else (),
             )
 
     # -- calls ----------------------------------------------------------------------------------------------

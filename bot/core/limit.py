@@ -37,6 +37,7 @@ class LimitStatus:
     used_pct: Decimal | None  # month_to_date / limit * 100, None without a limit
     projected: date | None  # the day the limit is reached at this month's average daily burn
     as_of: date
+    raw: UsageLimit | None = None  # the server's answer as parsed, for `--format text|json` (the CLI's view)
 
     @property
     def daily_burn(self) -> Decimal:
@@ -88,6 +89,7 @@ def limit_status(raw: UsageLimit, month_to_date: Decimal, today: date) -> LimitS
         used_pct=used,
         projected=projected_day(month_to_date, limit, today),
         as_of=today,
+        raw=raw,
     )
 
 

@@ -40,6 +40,8 @@ class PlansReport:
     status: SubscriptionStatus | None  # None: every sub-call failed
     token_team: TokenPlanStatus
     diagnostics: tuple[Diagnostic, ...]  # real failures only (not "Skipped: no team instance")
+    status_diagnostics: tuple[Diagnostic, ...] = ()  # each report's own, for --format text|json
+    token_diagnostics: tuple[Diagnostic, ...] = ()
 
 
 def coding_instance(body: object) -> CodingInstance | None:
@@ -93,4 +95,4 @@ class PlanAnswers:
         for d in [*first, *second, *third]:
             if d.error_code != "Skipped":
                 seen.setdefault(d.api, d)
-        return PlansReport(coding, sub, token_team, tuple(seen.values()))
+        return PlansReport(coding, sub, token_team, tuple(seen.values()), tuple(first), tuple(second))

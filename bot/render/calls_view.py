@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.calls import ErrorRate, LogsReport, ModelCounts
 from bot.qwencloud.billing_models import CallLog
-from bot.render.blocks import Block, Message, context, divider, fields, header, section
+from bot.render.blocks import Block, Message, code_sections, context, divider, fields, header, section
 from bot.render.mrkdwn import esc
 
 CLASS_LABELS = {
@@ -114,9 +114,12 @@ def data_context(tz_name: str, fetched_at: datetime) -> Block:
     return context(f"{tz_name} · data as of {fetched_at:%Y-%m-%d %H:%M} UTC")
 
 
-def logs_message(r: LogsReport, *, tz_name: str, fetched_at: datetime) -> Message:
+def logs_message(
+    r: LogsReport, *, tz_name: str, fetched_at: datetime, text_layout: str | None = None
+) -> Message:
     head = f"Call logs · {when(r.start, tz_name)} → {when(r.end, tz_name)}"
-    blocks = [header(head), *figure_blocks(r, tz_name), *analysis(analysis_lines(r))]
+    figures = code_sections(text_layout) if text_layout is not None else figure_blocks(r, tz_name)
+    blocks = [header(head), *figures, *analysis(analysis_lines(r))]
     blocks.append(data_context(tz_name, fetched_at))
     fallback = f"{head}: {r.matching} calls, error rate {rate_text(r.rate.rate_pct)}"
     return Message(fallback, blocks)

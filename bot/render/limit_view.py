@@ -10,7 +10,7 @@ from bot.core.limit import LimitStatus
 from bot.core.plans import PlansReport
 from bot.qwencloud.billing_models import TokenPlanStatus
 from bot.render import billing_render
-from bot.render.blocks import Block, Message, context, fields, header, section
+from bot.render.blocks import Block, Message, code_sections, context, fields, header, section
 from bot.render.calls_view import analysis, data_context
 from bot.render.mrkdwn import esc
 
@@ -70,9 +70,12 @@ def limit_analysis(s: LimitStatus) -> list[str]:
     return lines
 
 
-def limit_message(s: LimitStatus, *, tz_name: str, fetched_at: datetime) -> Message:
+def limit_message(
+    s: LimitStatus, *, tz_name: str, fetched_at: datetime, text_layout: str | None = None
+) -> Message:
     first = s.as_of.replace(day=1)
-    blocks = [header("Spend limit"), *limit_figures(s), *analysis(limit_analysis(s))]
+    figures = code_sections(text_layout) if text_layout is not None else limit_figures(s)
+    blocks = [header("Spend limit"), *figures, *analysis(limit_analysis(s))]
     fetched = f"{fetched_at:%Y-%m-%d %H:%M}"
     blocks.append(context(f"{first} → {s.as_of} · {tz_name} · {esc(s.currency)} · data as of {fetched} UTC"))
     used = f", {percent(s.used_pct)} used" if s.used_pct is not None else ""
@@ -143,11 +146,15 @@ def plan_analysis(r: PlansReport, today: date) -> list[str]:
     return lines or ["Nothing to note."]
 
 
-def plan_message(r: PlansReport, *, tz_name: str, fetched_at: datetime, today: date) -> Message:
-    blocks: list[Block] = [header("QwenCloud plans"), coding_block(r), token_block(r)]
-    team = team_block(r.token_team)
-    if team is not None:
-        blocks.append(team)
+def plan_message(
+    r: PlansReport, *, tz_name: str, fetched_at: datetime, today: date, text_layout: str | None = None
+) -> Message:
+    blocks: list[Block] = [header("QwenCloud plans")]
+    if text_layout is not None:
+        blocks += code_sections(text_layout)
+    else:
+        team = team_block(r.token_team)
+        blocks += [coding_block(r), token_block(r), *([team] if team is not None else [])]
     blocks += analysis(plan_analysis(r, today))
     if r.diagnostics:
         names = ", ".join(esc(d.api) for d in r.diagnostics)

@@ -60,6 +60,12 @@ def _flat(message: Message) -> str:
     return json.dumps(message.blocks, ensure_ascii=False)
 
 
+def _code(message: Message) -> Any:
+    """The JSON a `--format json` answer shows in its code blocks."""
+    texts = [b["text"]["text"] for b in message.blocks if b.get("text", {}).get("text", "").startswith("```")]
+    return json.loads("\n".join(t.strip("`") for t in texts))
+
+
 @pytest.fixture(scope="module")
 def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Both]:
     binary = require_official_cli()
@@ -104,6 +110,7 @@ def test_limit_equals_the_official_limit_and_breakdown(both: Both) -> None:
     assert f"*Limit*\\n{money(limit['limitAmount'])}" in text  # the official text's form: $25.5
     assert f"*Alert threshold*\\n{limit['alertThreshold']}%" in text
     assert f"*Month to date*\\n{money(month['totalAmount'])}" in text
+    assert _code(both.ask("limit --format json", "limitAmount")) == limit  # the CLI's own view, verbatim
 
 
 def test_logs_counts_equal_the_official_total_counts(both: Both) -> None:
@@ -112,7 +119,8 @@ def test_logs_counts_equal_the_official_total_counts(both: Both) -> None:
     def total(*flags: str) -> int:
         return int(both.official_json("usage", "logs", *window, *flags)["totalCount"])
 
-    every, failed, server = total(), total("--status", "4xx", "--status", "5xx"), total("--status", "5xx")
+    failures = both.official_json("usage", "logs", *window, "--status", "4xx", "--status", "5xx")
+    every, failed, server = total(), int(failures["totalCount"]), total("--status", "5xx")
     plus = total("--model", "qwen-plus", "--status", "5xx")
     assert every > failed > server > 0 and plus > 0
 
@@ -122,5 +130,7 @@ def test_logs_counts_equal_the_official_total_counts(both: Both) -> None:
     assert f"*Client errors (4xx)*\\n{failed - server}" in answer
     errors = _flat(both.ask("logs errors --from 2026-06-10 --to 2026-06-12", "4xx + 5xx"))
     assert f"*{failed} calls* · 4xx + 5xx" in errors
+    page = _code(both.ask("logs errors --from 2026-06-10 --to 2026-06-12 --format json", "totalCount"))
+    assert (page["totalCount"], page["items"]) == (failures["totalCount"], failures["items"])
     filtered = _flat(both.ask("logs 5xx qwen-plus --from 2026-06-10 --to 2026-06-12", "· 5xx · `qwen-plus`"))
     assert f"*{plus} calls* · 5xx · `qwen-plus`" in filtered

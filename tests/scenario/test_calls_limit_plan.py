@@ -146,6 +146,9 @@ def test_plan_shows_both_plans_and_share(stack: Stack) -> None:
     figures_then_analysis(msg)
     assert "Coding Plan Pro" in flat(msg) and "*Token plan*" in flat(msg)
     assert shared_copy(stack, msg).blocks[0] == msg.blocks[0]
+    text = ask(stack, "plan --format text", "Token Plan Subscription")  # the CLI's two views, verbatim
+    figures_then_analysis(text)
+    assert "Renewable         Yes" in flat(text)
 
 
 @pytest.mark.parametrize(
