@@ -76,6 +76,7 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^\*Token plan\*$", "*Token 套餐*"),
     (r"^\*Token plan team edition\*$", "*Token 套餐团队版*"),
     (r"^Not subscribed\.$", "未订阅。"),
+    (r"^Unavailable right now\.$", "暂时无法获取。"),
     (
         r"^(?P<s>.+) · (?P<n>\d+) seats · (?P<r>\S+) / (?P<a>\S+) credits left$",
         r"\g<s> · \g<n> 席位 · 剩余 \g<r> / \g<a> 积分",

@@ -94,10 +94,16 @@ def _credits(value: Decimal | float | str) -> str:
         return esc(str(value))
 
 
+def _failed(r: PlansReport, *apis: str) -> bool:
+    return any(d.api in apis for d in r.diagnostics)
+
+
 def coding_block(r: PlansReport) -> Block:
     c = r.coding
     if c is None:
-        return section("*Coding plan*\nNot subscribed.")
+        # a failed source is not "no plan": say we could not tell
+        unknown = _failed(r, "GetSubscriptionDetail")
+        return section("*Coding plan*\n" + ("Unavailable right now." if unknown else "Not subscribed."))
     return section(f"*Coding plan*\n{esc(c.name)} · {esc(c.status)} · {_day(c.start)} → {_day(c.end)}")
 
 
@@ -105,7 +111,8 @@ def token_block(r: PlansReport) -> Block:
     s = r.status
     tiers = s.seat_tiers if s else ()
     if not tiers:
-        return section("*Token plan*\nNot subscribed.")
+        unknown = s is None or _failed(r, "GetSeatSubscriptionSummary", "TokenPlan")
+        return section("*Token plan*\n" + ("Unavailable right now." if unknown else "Not subscribed."))
     lines = [
         f"{esc(t.spec_type.capitalize() or 'Tier')} · {t.seats} seats · "
         f"{_credits(t.remaining_credits)} / {_credits(t.total_credits)} credits left"
@@ -141,7 +148,7 @@ def plan_analysis(r: PlansReport, today: date) -> list[str]:
             pass
     if r.status is not None and r.status.quota is not None and r.status.quota.total > 0:
         lines.append(f"Token plan credits: {100 - r.status.quota.used_pct}% left.")
-    if r.coding is None and not (r.status and r.status.seat_tiers):
+    if r.coding is None and not (r.status and r.status.seat_tiers) and not r.diagnostics:
         lines.append("No active plan: calls are billed pay-as-you-go.")
     return lines or ["Nothing to note."]
 

@@ -171,3 +171,14 @@ def test_a_chinese_question_about_failures_reads_in_chinese(stack: Stack) -> Non
     assert "理解为: 调用日志 · 4xx + 5xx · 最近 1h" in text and "*分析*" in text and "Analysis" not in text
     limit = ask(stack, "离限额还有多少", "理解为", user=ZH_USER)
     assert "理解为: 消费限额" in flat(limit) and "*本月至今*" in flat(limit)
+
+
+def test_plan_with_a_failing_source_answers_with_a_note(stack: Stack) -> None:
+    stack.sim.control(gateway_error_actions={"GetSubscriptionDetail": "Throttling.User"})
+    try:
+        msg = ask(stack, "plans", "source(s) unavailable")
+    finally:
+        stack.sim.control(action="reset_faults")
+    text = flat(msg)
+    assert "*Coding plan*\\nUnavailable right now." in text and "GetSubscriptionDetail" in text
+    assert "*Analysis*" in text and "Traceback" not in text

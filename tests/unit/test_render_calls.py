@@ -168,3 +168,19 @@ def test_every_line_has_its_chinese() -> None:
         zh = localize(message, "zh")
         for text in mrkdwn(zh) + [b["text"]["text"] for b in zh.blocks if b["type"] == "header"]:
             assert not re.search(r"[A-Za-z]{2,}", kept.sub("", text)), text
+
+
+def test_a_failed_plan_source_is_not_reported_as_no_plan() -> None:
+    failed = (Diagnostic("GetSubscriptionDetail", "Throttling", "slow down"),
+              Diagnostic("GetSeatSubscriptionSummary", "Throttling", "slow down"))
+    empty = SubscriptionStatus(None, None, None, None, None, None, None, (), (), None, ())
+    unknown = PlansReport(None, empty, plans().token_team, failed)
+    none = PlansReport(None, empty, plans().token_team, ())
+    day = date(2026, 11, 20)
+    told = json.dumps(plan_message(unknown, tz_name="UTC", fetched_at=AT, today=day).blocks)
+    assert told.count("Unavailable right now.") == 2 and "Not subscribed" not in told
+    assert "2 source(s) unavailable: GetSubscriptionDetail, GetSeatSubscriptionSummary" in told
+    plain = json.dumps(plan_message(none, tz_name="UTC", fetched_at=AT, today=day).blocks)
+    assert plain.count("Not subscribed.") == 2 and "No active plan: calls are billed pay-as-you-go." in plain
+    zh = localize(plan_message(unknown, tz_name="UTC", fetched_at=AT, today=day), "zh")
+    assert "暂时无法获取。" in json.dumps(zh.blocks, ensure_ascii=False)
