@@ -182,3 +182,11 @@ def test_plan_with_a_failing_source_answers_with_a_note(stack: Stack) -> None:
     text = flat(msg)
     assert "*Coding plan*\\nUnavailable right now." in text and "GetSubscriptionDetail" in text
     assert "*Analysis*" in text and "Traceback" not in text
+
+
+def test_a_question_in_a_dm_is_answered_in_the_dm(stack: Stack) -> None:
+    assert stack.slack.dm(MEMBER, "how close are we to the spend limit?").status == 200
+    answer = stack.slack.wait_for(
+        lambda: [m for m in stack.slack.dms(MEMBER) if m.bot_id and "Read as: spend limit" in flat(m)]
+    )
+    assert "*Month to date*" in flat(answer[-1])
