@@ -34,6 +34,11 @@ PATTERNS: list[tuple[str, str]] = [
         r"^(?P<m>`[^`]+`|—) has the most failures: (?P<n>\d+) of (?P<a>\d+)\.$",
         r"\g<m> 失败最多：\g<a> 次中 \g<n> 次。",
     ),
+    (
+        r"^(?P<m>`[^`]+`|—) has the most failures: (?P<n>\d+) of (?P<a>\d+) "
+        r"\(the latest (?P<r>\d+) of (?P<o>\d+) failures\)\.$",
+        r"\g<m> 失败最多：\g<a> 次中 \g<n> 次（按最近 \g<r> 次失败统计，共 \g<o> 次）。",
+    ),
     (r"^No failures\.$", "没有失败。"),
     (r"^(?P<z>[^ ·]+) · data as of (?P<d>.+) UTC$", r"\g<z> · 数据时间 \g<d> UTC"),
     (r"^Call (?P<i>\S+)$", r"调用 \g<i>"),

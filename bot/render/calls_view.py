@@ -100,7 +100,11 @@ def analysis_lines(r: LogsReport) -> list[str]:
     top = r.failures_by_model.counts[:1]
     if top and r.failures_by_model.of:
         model, n = top[0]
-        lines.append(f"`{esc(model) or '—'}` has the most failures: {n} of {r.failures_by_model.rows_read}.")
+        counted = r.failures_by_model
+        line = f"`{esc(model) or '—'}` has the most failures: {n} of {counted.rows_read}."
+        if not counted.complete:  # only the newest rows were read
+            line = line[:-1] + f" (the latest {counted.rows_read} of {counted.of} failures)."
+        lines.append(line)
     elif r.rate.calls and not r.rate.failures:
         lines.append("No failures.")
     return lines

@@ -190,3 +190,9 @@ def test_a_question_in_a_dm_is_answered_in_the_dm(stack: Stack) -> None:
         lambda: [m for m in stack.slack.dms(MEMBER) if m.bot_id and "Read as: spend limit" in flat(m)]
     )
     assert "*Month to date*" in flat(answer[-1])
+
+
+def test_without_a_login_the_answer_offers_one(stack: Stack) -> None:
+    stack.slack.add_user("U_CALLS_NEW", "new", tz="UTC")
+    msg = ask(stack, "logs errors", "login", user="U_CALLS_NEW")
+    assert render.LOGIN_ACTION in flat(msg) and "Traceback" not in flat(msg)

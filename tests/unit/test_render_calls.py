@@ -51,7 +51,9 @@ def report(*, failures: tuple[CallLog, ...], complete: bool = True, model: str =
         by_status=(("SUCCESS", 9), ("CLIENT_ERROR", 2), ("SERVER_ERROR", 1), ("CANCEL", 0)),
         by_model=ModelCounts(((model, rows),), rows, 12 if complete else 812),
         latest_failures=failures,
-        failures_by_model=ModelCounts(((model, len(failures)),), len(failures), len(failures)),
+        failures_by_model=ModelCounts(
+            ((model, len(failures)),), len(failures), len(failures) + (0 if complete else 7)
+        ),
         rate=rate_of(start, AT, 12, 3),
         previous=rate_of(start - timedelta(hours=24), start, 20, 1),
     )
@@ -127,6 +129,10 @@ def test_logs_figures_and_analysis_words() -> None:
     assert "`2026-11-20 23:29`  `503`  `qwen-plus`  `req-1`" in text  # Shanghai time
     partial = json.dumps(every_message()[1].blocks)
     assert "_Counted over the latest 500 of 812 calls._" in partial
+    some = logs_message(report(failures=(call(1, 503),), complete=False), tz_name="UTC", fetched_at=AT)
+    assert "has the most failures: 1 of 1 (the latest 1 of 8 failures)." in json.dumps(some.blocks)
+    zh = json.dumps(localize(some, "zh").blocks, ensure_ascii=False)
+    assert "失败最多：1 次中 1 次（按最近 1 次失败统计，共 8 次）。" in zh
 
 
 def test_limit_words() -> None:
