@@ -8,7 +8,7 @@ Times are shown in the asker's timezone.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from bot.core.calls import ErrorRate, LogsReport, ModelCounts
@@ -30,8 +30,14 @@ def when(moment: datetime, tz_name: str) -> str:
     return f"{moment.astimezone(ZoneInfo(tz_name)):%Y-%m-%d %H:%M}"
 
 
+def one_place(value: Decimal) -> str:
+    """One decimal place at most, no trailing zero: 36.4, 25, 0.5 (Decimal all the way, no float)."""
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded:f}".removesuffix(".0")
+
+
 def rate_text(value: Decimal | None) -> str:
-    return "—" if value is None else f"{round(float(value), 1):g}%"
+    return "—" if value is None else f"{one_place(value)}%"
 
 
 def span(start: datetime, end: datetime) -> str:

@@ -11,7 +11,7 @@ from bot.core.plans import PlansReport
 from bot.qwencloud.billing_models import TokenPlanStatus
 from bot.render import billing_render
 from bot.render.blocks import Block, Message, code_sections, context, fields, header, section
-from bot.render.calls_view import analysis, data_context
+from bot.render.calls_view import analysis, data_context, one_place
 from bot.render.mrkdwn import esc
 
 STATUS_LABELS = {"active": "Active", "normal": "Active", "exceeded": "Exceeded", "warning": "Warning"}
@@ -31,7 +31,7 @@ def exact(value: Decimal, currency: str) -> str:
 
 
 def percent(value: Decimal) -> str:
-    return f"{round(float(value), 1):g}%"
+    return f"{one_place(value)}%"
 
 
 def _status(s: LimitStatus) -> str:
@@ -63,7 +63,7 @@ def limit_analysis(s: LimitStatus) -> list[str]:
     if s.month_to_date >= s.limit:
         lines.append(f"Over the limit by {amount(s.month_to_date - s.limit, s.currency)}.")
     else:
-        days = f"{round(float(s.headroom_days or 0), 1):g}"
+        days = one_place(s.headroom_days or Decimal(0))
         lines.append(f"About {days} days of headroom at {burn}/day (this month's average).")
     if s.alert_threshold is not None and s.used_pct is not None and s.used_pct >= s.alert_threshold:
         lines.append(f"Alert threshold {percent(s.alert_threshold)} reached ({percent(s.used_pct)} used).")
