@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.team.outbox import SlackClients
     from handlers import Listeners
     from handlers.billing import BillingAnswerer
+    from handlers.calls import CallsHandler
 from bot.qwencloud.billing import BillingApi
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.app_state import AppStateStore
@@ -298,7 +299,7 @@ def build_listeners(services: Services, team: Team) -> Listeners:
         answers=Answers(usage=s.usage, accounts=s.accounts, clock=s.clock),
         clock=s.clock,
         timezones=timezones,
-        more=[billing_answerer(s, team)],
+        more=[billing_answerer(s, team), calls_answerer(s)],
     )
     accounts = TeamAccounts(
         login=s.login, credentials=s.credentials, client=s.client, health=team.health, clock=s.clock
@@ -349,4 +350,26 @@ def billing_answerer(services: Services, team: Team) -> BillingAnswerer:
     spend = SpendAnswers(billing=s.billing, accounts=s.accounts, clock=s.clock)
     return BillingAnswerer(
         answers=BillingAnswers(spend=spend, accounts=s.accounts, clock=s.clock), slack=team.slack
+    )
+
+
+def calls_answerer(services: Services) -> CallsHandler:
+    """`/qwen logs`, `/qwen limit`, `/qwen plan` (handlers/calls.py) over the billing API."""
+    from bot.core.calls import CallsAnswers
+    from bot.core.limit import Limits
+    from bot.core.plans import PlanAnswers
+    from bot.core.subscription_report import token_plan_fetcher
+    from handlers.calls import CallsHandler
+
+    s = services
+    return CallsHandler(
+        calls=CallsAnswers(billing=s.billing, accounts=s.accounts, clock=s.clock),
+        limits=Limits(billing=s.billing, accounts=s.accounts, clock=s.clock),
+        plans=PlanAnswers(
+            billing=s.billing,
+            accounts=s.accounts,
+            clock=s.clock,
+            token_plan=token_plan_fetcher(s.client, s.usage),
+        ),
+        clock=s.clock,
     )

@@ -96,6 +96,7 @@ _COMMANDS = frozenset({
     "digest", "alert", "alerts", "link", "relink", "unlink", "accounts",
 })
 _COMMANDS |= {"billing", "bills"}  # /qwen billing, /qwen bills (docs/billing.md)
+_COMMANDS |= {"logs", "limit", "plan"}  # call logs, the spend limit, plans (grammar/calls.py)
 _OUTCOMES = (  # (error class name in bot.base.errors' tree, label); first match along the MRO wins
     ("AuthError", "auth_error"), ("UsageError", "usage_error"), ("InvalidArgument", "usage_error"),
     ("NetworkError", "network_error"), ("UpstreamError", "upstream_error"),

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from bot.render.blocks import Message
+from bot.render.calls_catalog import PATTERNS as CALLS_PATTERNS
 from bot.render.spend_zh import SPEND_ZH
 
 _GRAN = {"day": "日", "month": "月", "quarter": "季度"}
@@ -81,6 +82,8 @@ CATALOG: list[tuple[re.Pattern[str], str]] = [
     ]
 ]
 CATALOG += [(re.compile(p), zh) for p, zh in SPEND_ZH]  # /qwen billing and bills
+
+CATALOG += [(re.compile(p), zh) for p, zh in CALLS_PATTERNS]  # /qwen logs, limit, plan
 
 
 def line_zh(line: str) -> str:

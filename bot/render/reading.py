@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from bot.base.periods import DateRange, resolve
 from bot.core.grammar import spend as spend_grammar
 from bot.core.grammar import usage as grammar
+from bot.render import calls_reading
 from bot.render.blocks import Message, context
 from bot.render.catalog import MONTHS_EN, Lang, say
 from bot.render.mrkdwn import esc
@@ -21,6 +22,8 @@ def period_label(period: grammar.Period, *, today: date, lang: Lang = "en") -> s
 
 def describe(command: grammar.Command, *, today: date, lang: Lang = "en") -> str | None:
     """The reading of a usage command, or None for commands without a period (help, login, …)."""
+    if (line := calls_reading.describe(command, lang=lang)) is not None:
+        return line  # call logs, the spend limit, plans
     if isinstance(command, grammar.FreeTier):
         return say(lang, "free_tier")
     if isinstance(command, grammar.Payg):

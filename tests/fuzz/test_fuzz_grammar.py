@@ -21,7 +21,7 @@ from bot.core.grammar import usage as grammar
 ALLOWED = (UsageError, InvalidArgument)
 COMMANDS = (grammar.Help, grammar.Login, grammar.Logout, grammar.Status, grammar.Version,
             grammar.UsageSummary, grammar.UsageBreakdown, grammar.FreeTier, grammar.Payg,
-            spend.Billing, spend.Bills)
+            spend.Billing, spend.Bills, grammar.Logs, grammar.Limit, grammar.Plan)
 FUZZ = settings(max_examples=3500, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
 counted: dict[str, int] = {}

@@ -15,9 +15,12 @@ from typing import Literal
 
 from bot.base.errors import UsageError
 from bot.core.grammar import spend
+from bot.core.grammar.calls import Limit, Logs, Plan, parse_calls
 from bot.core.grammar.terms import Format as Format  # re-exported: callers name them grammar.*
 from bot.core.grammar.terms import Options as Options
 from bot.core.grammar.terms import Period as Period
+
+__all__ = ["Limit", "Logs", "Plan"]  # re-exported: callers know them as grammar.X
 
 Granularity = Literal["day", "month", "quarter"]
 PRESETS = ("today", "yesterday", "week", "month", "last-month", "quarter", "year")
@@ -35,6 +38,7 @@ Usage: /qwen <command>
   usage breakdown --model MODEL [--days N | --period P | --from D --to D] [--granularity day|month|quarter]
   free-tier    payg [PERIOD]    login    logout    status    version    help
   billing [by model|by api-key] [PERIOD]    bills [FROM-MONTH] [TO-MONTH]
+  logs [errors|4xx|5xx] [MODEL] [REQUEST_ID] [last 6 hours|today|--period 3d]    limit    plan
   add --format text for the CLI's text layout
 PERIOD: today, yesterday, this week, month, last month, quarter, ytd, last 7 days, march, march 2026, \
 2026-03, q1
@@ -95,6 +99,7 @@ class Payg:
 Command = (
     Help | Login | Logout | Status | Version | UsageSummary | UsageBreakdown | FreeTier | Payg
     | spend.Billing | spend.Bills
+    | Logs | Limit | Plan  # call logs, the spend limit, plans: grammar/calls.py
 )
 _SIMPLE: dict[str, type[Help | Login | Logout | Status | Version | FreeTier]] = {
     **dict.fromkeys(("help", "?"), Help),
@@ -169,6 +174,8 @@ def parse(text: str, *, today: date) -> Command:
 
 
 def parse_tokens(tokens: list[str], *, today: date) -> Command:
+    if (calls := parse_calls(tokens, today=today)) is not None:
+        return calls
     flags = _flags(tokens)
     options = _options(flags)
     words = _join_names(flags.words)

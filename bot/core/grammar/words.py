@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.base.errors import UsageError
-from bot.core.grammar import dates_en, dates_zh, models, spend, usage
+from bot.core.grammar import calls_words, dates_en, dates_zh, models, spend, usage
 from bot.core.grammar.spans import Found
 from bot.core.grammar.usage import Command, Granularity, Options, Period
 
@@ -65,6 +65,9 @@ _CLOSEST = (
     "usage q1",
     "billing by api-key last month",
     "bills 2026-01 2026-06",
+    "logs errors last 6 hours",
+    "limit",
+    "plan",
 )
 
 
@@ -91,6 +94,8 @@ def understand(text: str, *, today: date, models_on_account: Sequence[str] | Non
         if "--" in text or not _in_future(command, today):
             return Reading(command, plain=False)
     except UsageError as form_error:
+        if calls_words.is_command(text):
+            raise  # `/qwen logs|limit|plan …`: that command's own error and usage line
         reason = str(form_error).split("\n", 1)[0]
         if text.strip().startswith("--") or _looks_like_command(text):
             raise _short(text, reason) from None
@@ -133,6 +138,8 @@ def read(text: str, *, today: date, models_on_account: Sequence[str] | None = No
     flags = {k: v for k, v in _FLAG.findall(text)}
     plain = normalise(_FLAG.sub(" ", text))
     options = Options(format=_format(flags.get("format")))
+    if (calls := calls_words.read(plain, today=today, options=options)) is not None:
+        return Reading(calls, True)  # call logs, the spend limit, plans: before the usage intents
     match = _model(plain, flags.get("model"), models_on_account)
     if match is not None:
         plain = plain[: match.start] + " " * (match.end - match.start) + plain[match.end :]
