@@ -10,18 +10,14 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from cryptography.fernet import Fernet
 
-from bot.base.clock import FixedClock
-from bot.base.config import Secret, Settings
 from bot.base.periods import DateRange
 from bot.core.spend import SpendAnswers
 from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.render import messages as render
 from bot.render.spend_render import money
 from bot.storage.owner import Owner
-from tests.fakes.stack import local_world, served
-from tests.scenario.conftest import BOT_TOKEN, NOW, SIGNING_SECRET, Stack, has_text
+from tests.scenario.conftest import NOW, Stack, has_text, module_settings, running_stack
 
 MARCH = DateRange(date(2026, 3, 1), date(2026, 3, 31))
 ZH_USER = "U_ZH_BILLING"
@@ -29,29 +25,7 @@ ZH_USER = "U_ZH_BILLING"
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    data = tmp_path_factory.mktemp("billing") / "data"
-    key = Fernet.generate_key().decode()
-
-    def settings(**overrides: object) -> Settings:
-        values: dict[str, object] = {
-            "data_dir": data,
-            "database_url": f"sqlite:///{data / 'qwen-bot.db'}",
-            "encryption_keys": Secret(key),
-        }
-        return Settings(**(values | overrides))  # type: ignore[arg-type]
-
-    clock = FixedClock(NOW, running=True)
-    with (
-        local_world(
-            settings,
-            bot_token=BOT_TOKEN,
-            signing_secret=SIGNING_SECRET,
-            clock=clock,
-            simulator={"now": NOW, "device_interval": 1},
-        ) as world,
-        served(world) as bot,
-    ):
-        running = Stack(world.sim, world.slack, bot, world.services, clock)
+    with running_stack(module_settings(tmp_path_factory, "billing")) as running:
         running.slack.add_user(ZH_USER, "li", tz="Asia/Shanghai", locale="zh-CN")
         for user in (MEMBER, ZH_USER):
             assert running.slack.slash(user, GENERAL, "login").status == 200

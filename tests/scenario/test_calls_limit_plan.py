@@ -12,18 +12,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from cryptography.fernet import Fernet
 
-from bot.base.clock import FixedClock
-from bot.base.config import Secret, Settings
 from bot.core.calls import request
 from bot.devtools.localslack import GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render import messages as render
 from bot.render.billing_render import money
 from bot.storage.owner import Owner
-from tests.fakes.stack import local_world, served
-from tests.scenario.conftest import BOT_TOKEN, NOW, SIGNING_SECRET, Stack, has_text
+from tests.scenario.conftest import NOW, Stack, has_text, module_settings, running_stack
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # the local workspace's MEMBER
 ZH_USER = "U_CALLS_ZH"
@@ -31,30 +27,12 @@ ZH_USER = "U_CALLS_ZH"
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    data = tmp_path_factory.mktemp("calls-scenario") / "data"
-
-    def settings(**fields: object) -> Settings:
-        values: dict[str, object] = {
-            "data_dir": data,
-            "database_url": f"sqlite:///{data / 'qwen-bot.db'}",
-            "encryption_keys": Secret(Fernet.generate_key().decode()),
-            **fields,
-        }
-        return Settings(**values)  # type: ignore[arg-type]
-
-    clock = FixedClock(NOW, running=True)
-    with (
-        local_world(
-            settings, bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, clock=clock, simulator={"now": NOW}
-        ) as world,
-        served(world) as bot,
-    ):
-        built = Stack(world.sim, world.slack, bot, world.services, clock)
+    with running_stack(module_settings(tmp_path_factory, "calls-scenario")) as built:
         built.slack.add_user(ZH_USER, "li", tz="Asia/Shanghai", locale="zh-CN")
         for user in (MEMBER, ZH_USER):
             who = QwenUser("u", "e", None)
-            creds = DeviceCredentials(world.sim.issue_token(), NOW + timedelta(days=2), who)
-            world.services.credentials.put(Owner(world.slack.ws.team_id, user), creds)
+            creds = DeviceCredentials(built.sim.issue_token(), NOW + timedelta(days=2), who)
+            built.services.credentials.put(Owner(built.slack.ws.team_id, user), creds)
         yield built
 
 
