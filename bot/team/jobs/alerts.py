@@ -27,6 +27,7 @@ from bot.render.usage import money, pct
 from bot.storage.delivery import Claim
 from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule
+from bot.team.jobs import alert_kinds
 from bot.team.outbox import Posted, Refused, RetryLater
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ def measure(rule: AlertRule, snap: Snapshot) -> Decimal | None:
 def sane(rule: AlertRule) -> bool:
     """A stored threshold the views and checks can use (a rule stored before the grammar's bounds, or
     edited by hand, may hold anything)."""
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.sane(rule)
     t = rule.threshold
     return t.is_finite() and Decimal(0) <= t <= MAX_AMOUNT
 
@@ -72,6 +75,8 @@ def sane(rule: AlertRule) -> bool:
 def crossed(rule: AlertRule, value: Decimal) -> bool:
     if not sane(rule) or not value.is_finite():
         return False  # a bad rule never fires; describe() tells the admins to remove it
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.crossed(rule, value)
     return value < rule.threshold if rule.kind == "free_tier" else value > rule.threshold
 
 
@@ -86,6 +91,8 @@ def describe(rule: AlertRule) -> str:
 
 
 def _describe(rule: AlertRule) -> str:
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.describe(rule)
     if rule.kind == "free_tier":
         return f"free tier of `{esc(rule.target)}` below {pct(float(rule.threshold))} left"
     if rule.kind == "coding_plan":
@@ -103,6 +110,8 @@ def value_text(rule: AlertRule, value: Decimal) -> str:
 
 
 def _value_text(rule: AlertRule, value: Decimal) -> str:
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.value_text(rule, value)
     if rule.kind == "free_tier":
         return f"{pct(float(value))} left"
     if rule.kind == "coding_plan":
