@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 
 from bot.base import periods
 from bot.base.errors import InvalidArgument, UsageError
+from bot.core.grammar import spend
 from bot.core.grammar import team as team_grammar
 from bot.core.grammar import usage as grammar
 
 ALLOWED = (UsageError, InvalidArgument)
 COMMANDS = (grammar.Help, grammar.Login, grammar.Logout, grammar.Status, grammar.Version,
-            grammar.UsageSummary, grammar.UsageBreakdown, grammar.FreeTier, grammar.Payg)
+            grammar.UsageSummary, grammar.UsageBreakdown, grammar.FreeTier, grammar.Payg,
+            spend.Billing, spend.Bills)
 FUZZ = settings(max_examples=3500, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
 counted: dict[str, int] = {}

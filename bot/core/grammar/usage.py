@@ -14,8 +14,11 @@ from datetime import date, timedelta
 from typing import Literal
 
 from bot.base.errors import UsageError
+from bot.core.grammar import spend
+from bot.core.grammar.terms import Format as Format  # re-exported: callers name them grammar.*
+from bot.core.grammar.terms import Options as Options
+from bot.core.grammar.terms import Period as Period
 
-Format = Literal["text", "json"]
 Granularity = Literal["day", "month", "quarter"]
 PRESETS = ("today", "yesterday", "week", "month", "last-month", "quarter", "year")
 _ALIASES = {"this-week": "week", "this-month": "month", "this-quarter": "quarter", "this-year": "year"}
@@ -31,31 +34,12 @@ Usage: /qwen <command>
   usage [summary] [PERIOD | --from YYYY-MM-DD --to YYYY-MM-DD]
   usage breakdown --model MODEL [--days N | --period P | --from D --to D] [--granularity day|month|quarter]
   free-tier    payg [PERIOD]    login    logout    status    version    help
+  billing [by model|by api-key] [PERIOD]    bills [FROM-MONTH] [TO-MONTH]
   add --format text for the CLI's text layout
 PERIOD: today, yesterday, this week, month, last month, quarter, ytd, last 7 days, march, march 2026, \
 2026-03, q1
 Examples: /qwen usage last month · /qwen payg last 7 days · /qwen free-tier\n\
           /qwen usage breakdown --model qwen-plus --period 2026-03"""
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """Official period flags; at most one of the three forms is set (none means the default, `month`)."""
-
-    preset: str | None = None  # a preset or YYYY-MM
-    days: int | None = None
-    from_: date | None = None
-    to: date | None = None
-
-    @property
-    def is_default(self) -> bool:
-        return self.preset is None and self.days is None and self.from_ is None and self.to is None
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    format: Format | None = None
-    refresh: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +92,10 @@ class Payg:
     options: Options = field(default_factory=Options)
 
 
-Command = Help | Login | Logout | Status | Version | UsageSummary | UsageBreakdown | FreeTier | Payg
+Command = (
+    Help | Login | Logout | Status | Version | UsageSummary | UsageBreakdown | FreeTier | Payg
+    | spend.Billing | spend.Bills
+)
 _SIMPLE: dict[str, type[Help | Login | Logout | Status | Version | FreeTier]] = {
     **dict.fromkeys(("help", "?"), Help),
     **dict.fromkeys(("login",), Login),
@@ -196,6 +183,9 @@ def parse_tokens(tokens: list[str], *, today: date) -> Command:
         return Payg(_period(words[1:], flags, today=today, days_ok=True), options)
     if head == "breakdown":
         return _breakdown(words[1:], flags, options, today=today)
+    if head in ("billing", "bills"):
+        return spend.parse(head, words[1:], flags.values, options, today=today, period_of=lambda w: _period(
+            w, flags, today=today, days_ok=True), period_words=lambda w: _period_words(w, today))
     if head == "summary":
         words = words[1:]
     return UsageSummary(_period(words, flags, today=today, days_ok=False), options)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.base.errors import UsageError
-from bot.core.grammar import dates_en, dates_zh, models, usage
+from bot.core.grammar import dates_en, dates_zh, models, spend, usage
 from bot.core.grammar.spans import Found
 from bot.core.grammar.usage import Command, Granularity, Options, Period
 
@@ -63,6 +63,8 @@ _CLOSEST = (
     "help",
     "usage march",
     "usage q1",
+    "billing by api-key last month",
+    "bills 2026-01 2026-06",
 )
 
 
@@ -104,7 +106,8 @@ def _bare_command(text: str, reading: Reading) -> bool:
     head = normalise(text).split(maxsplit=1)[:1]
     period = getattr(reading.command, "period", None)
     unread = period is None or period.is_default
-    return bool(head) and head[0] in ("usage", "summary", "payg") and unread and reading.model_written is None
+    heads = ("usage", "summary", "payg", "billing", "bills")
+    return bool(head) and head[0] in heads and unread and reading.model_written is None
 
 
 def _in_future(command: Command, today: date) -> bool:
@@ -120,6 +123,8 @@ def _in_future(command: Command, today: date) -> bool:
 
 def _looks_like_command(text: str) -> bool:
     head = text.strip().split(maxsplit=1)[:1]
+    if head and head[0].lower() in ("billing", "bills"):
+        return True  # their own grammar's error (months, order) says more than a plain reading would
     return bool(head) and head[0].lower() in ("breakdown", "payg", "summary") and "--" in text
 
 
@@ -149,6 +154,8 @@ def read(text: str, *, today: date, models_on_account: Sequence[str] | None = No
 
 
 def _intent(rest: str, period: Period, options: Options, dated: bool, today: date) -> Reading | None:
+    if (billing := spend.read(rest, period, dated, options, today=today)) is not None:
+        return Reading(billing, True)  # API keys or settled bills named: before the pay-as-you-go words
     if _CODING.search(rest):
         return Reading(usage.UsageSummary(_summary_period(period, today), options), True)
     if _FREE.search(rest) and not _PAYG.search(rest):
