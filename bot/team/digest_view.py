@@ -15,6 +15,7 @@ from bot.render.messages import notice
 from bot.render.mrkdwn import esc
 from bot.render.usage import analysis_blocks, money, num, pct
 from bot.team.digests import DigestReport
+from bot.team.spend_view import api_key_lines, limit_line
 
 _WINDOW_LABELS = (("per_5h", "Per 5 hours"), ("weekly", "This week"), ("monthly", "This month"))
 
@@ -125,16 +126,28 @@ def _month_line(report: DigestReport) -> str:
     return spent
 
 
+def _api_key_blocks(report: DigestReport) -> list[Block]:
+    keys = report.extras.api_keys
+    return [] if keys is None else [section(api_key_lines(keys))]
+
+
+def _limit_blocks(report: DigestReport) -> list[Block]:
+    limit = report.extras.limit
+    return [] if limit is None else [section(limit_line(limit))]
+
+
 def digest_message(report: DigestReport, *, file_id: str | None) -> Message:
     cur = report.period.current
     blocks: list[Block] = [
         header(digest_title(report)),
         section(_headline(report)),
         section(_top_lines(report)),
+        *_api_key_blocks(report),
         *_chart_blocks(report, file_id),
         *_free_tier_lines(report),
         *_coding_lines(report),
         section(_month_line(report)),
+        *_limit_blocks(report),
         *analysis_blocks(list(report.findings)),
         context(
             f"{cur.start.isoformat()} → {cur.end.isoformat()} · {report.timezone} · USD · "

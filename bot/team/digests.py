@@ -8,7 +8,7 @@ come from `usage summary` for the current month. The daily series sums the same 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -32,6 +32,7 @@ from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import ConsumeItem
 from bot.qwencloud.results import CodingPlan, Payg, Summary
 from bot.storage.owner import Owner
+from bot.team.digest_extras import DigestExtras, ExtrasFetcher
 
 TOP_MODELS = 5
 ZERO = Decimal(0)
@@ -62,6 +63,7 @@ class DigestReport:
     today: date
     timezone: str
     fetched_at: datetime
+    extras: DigestExtras = field(default_factory=DigestExtras)  # API keys, spend limit (digest_extras.py)
 
     @property
     def current_range(self) -> DateRange:
@@ -105,12 +107,19 @@ def running_low(findings: Sequence[Finding]) -> tuple[FreeTierBurn, ...]:
 
 class DigestBuilder:
     def __init__(
-        self, *, client: QwenCloudClient, usage: UsageService, accounts: Accounts, clock: Clock
+        self,
+        *,
+        client: QwenCloudClient,
+        usage: UsageService,
+        accounts: Accounts,
+        clock: Clock,
+        extras: ExtrasFetcher | None = None,
     ) -> None:
         self._client = client
         self._usage = usage
         self._accounts = accounts
         self._clock = clock
+        self._extras = extras
 
     def token(self, owner: Owner, *, now: datetime | None = None) -> str:
         return self._accounts.token_for(owner, now=now)
@@ -145,6 +154,9 @@ class DigestBuilder:
         ]
         if projection is not None:
             findings.append(projection)
+        extras = DigestExtras()
+        if self._extras is not None:
+            extras = self._extras.fetch(owner, span_range(period.current), today=today)
         return DigestReport(
             account=owner.account_name or owner.user_id,
             cadence=cadence,
@@ -162,4 +174,5 @@ class DigestBuilder:
             today=today,
             timezone=timezone,
             fetched_at=now or self._clock.now(),
+            extras=extras,
         )

@@ -18,6 +18,7 @@ from bot.storage.credentials import CredentialStore, StoredCredential
 from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule, Subscription
 from bot.team.accounts import AdminCheck, TeamAccount, TeamAccounts
+from bot.team.home_gauges import Gauges, GaugeService
 from bot.team.model import Team
 from bot.team.renewal import AccountLogin
 
@@ -37,6 +38,7 @@ class HomeData:
     subscriptions: list[Subscription] = field(default_factory=list)
     alerts: list[AlertRule] = field(default_factory=list)
     logins: dict[str, AccountLogin] = field(default_factory=dict)  # team account -> its expiry, dependents
+    gauges: Gauges | None = None  # spend-limit gauge and 24 h error rate of the viewer's login (home_gauges)
 
     @property
     def linked(self) -> bool:
@@ -53,7 +55,9 @@ class HomeService:
         accounts: TeamAccounts,
         admins: AdminCheck,
         clock: Clock,
+        gauges: GaugeService | None = None,
     ) -> None:
+        self._gauges = gauges
         self._credentials = credentials
         self._usage = usage
         self._team = team
@@ -73,10 +77,13 @@ class HomeService:
     ) -> HomeData:
         now = self._clock.now()
         cred = self._credentials.get(Owner(team_id, user_id))
-        summary, error = None, None
+        summary, error, gauges = None, None, None
         if cred is not None and not cred.is_expired(now):
             summary, error = self._quick_usage(cred, team_id, user_id, now, tz_name, fresh)
-        data = HomeData(user_id, now, cred, summary, error, login_url)
+            if self._gauges is not None:
+                today = now.astimezone(zone(tz_name)).date()
+                gauges = self._gauges.fetch(Owner(team_id, user_id), now=now, today=today)
+        data = HomeData(user_id, now, cred, summary, error, login_url, gauges=gauges)
         if not self._admins.is_admin(client, team_id, user_id):
             return data
         return HomeData(
@@ -91,6 +98,7 @@ class HomeService:
             subscriptions=self._team.subscriptions.active(team_id=team_id),
             alerts=self._team.alert_rules.active(team_id=team_id),
             logins={x.account: x for x in self._team.logins.accounts(team_id=team_id)},
+            gauges=gauges,
         )
 
     def _quick_usage(

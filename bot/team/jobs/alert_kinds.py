@@ -9,13 +9,53 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from bot.core.calls import CallsAnswers, ErrorRate
+from bot.core.limit import Limits, LimitStatus
 from bot.render.usage import pct
+from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule
 
 KINDS = ("error_rate", "spend_limit")
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+ERROR_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Readings:
+    limit: LimitStatus | None = None
+    errors: ErrorRate | None = None
+
+
+class BillingReadings:
+    """Reads only what the account's rules need (one call each); errors propagate like the usage calls'
+    (the job records them in the account's health and measures nothing this round)."""
+
+    def __init__(self, *, limits: Limits, calls: CallsAnswers) -> None:
+        self._limits = limits
+        self._calls = calls
+
+    def read(self, owner: Owner, kinds: set[str], *, now: datetime) -> Readings:
+        limit = self._limits.status(owner, today=now.date()) if "spend_limit" in kinds else None
+        errors = None
+        if "error_rate" in kinds:
+            errors = self._calls.error_rate(owner, start=now - ERROR_WINDOW, end=now)
+        return Readings(limit, errors)
+
+
+def measure(rule: AlertRule, readings: Readings) -> Decimal | None:
+    """Used percent of the limit, or the hour's error rate, to 2 places (stored in 32 characters); None
+    when there is nothing to measure."""
+    if rule.kind == "spend_limit":
+        value = None if readings.limit is None else readings.limit.used_pct
+    else:
+        errors = readings.errors
+        value = None if errors is None or not errors.calls else errors.rate_pct
+    return None if value is None or not value.is_finite() else value.quantize(CENT)
 
 
 def sane(rule: AlertRule) -> bool:

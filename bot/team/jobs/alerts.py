@@ -9,7 +9,7 @@ the right side of the threshold clears `firing`, so the next crossing posts agai
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import groupby
@@ -40,12 +40,17 @@ WINDOW_LABELS = {"per_5h": "5-hour window", "weekly": "weekly window", "monthly"
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    month: Summary
+    month: Summary | None  # None: only billing-fed rules (error rate, spend limit) for this account
     today: Payg | None
+    billing: alert_kinds.Readings = field(default_factory=alert_kinds.Readings)
 
 
 def measure(rule: AlertRule, snap: Snapshot) -> Decimal | None:
     """The rule's current value (remaining %, used %, or spend), or None when there is nothing to measure."""
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.measure(rule, snap.billing)
+    if snap.month is None:
+        return None
     if rule.kind == "free_tier":
         entry = next((e for e in snap.month.free_tier if e.model_id == rule.target), None)
         if entry is None or entry.quota is None:
@@ -130,7 +135,9 @@ class AlertJob:
         clock: Clock,
         worker_id: str,
         check_every: timedelta = CHECK_EVERY,
+        readings: alert_kinds.BillingReadings | None = None,  # None: error-rate/limit rules measure nothing
     ) -> None:
+        self._readings = readings
         self._team = team
         self._usage = usage
         self._clock = clock
@@ -172,11 +179,17 @@ class AlertJob:
     def _snapshot(self, owner: Owner, rules: list[AlertRule], now: datetime) -> Snapshot:
         token = self._team.builder.token(owner, now=now)
         today = now.date()
-        month = self._usage.summary(token, DateRange(today.replace(day=1), today), fresh=True)
+        kinds = {r.kind for r in rules}
+        month = None
+        if kinds - set(alert_kinds.KINDS):  # the usage summary only for the rules that read it
+            month = self._usage.summary(token, DateRange(today.replace(day=1), today), fresh=True)
         daily = None
-        if any(r.kind == "payg_daily" for r in rules):
+        if "payg_daily" in kinds:
             daily = self._usage.payg(token, DateRange(today, today), fresh=True)
-        return Snapshot(month, daily)
+        billing = alert_kinds.Readings()
+        if self._readings is not None and kinds & set(alert_kinds.KINDS):
+            billing = self._readings.read(owner, kinds, now=now)
+        return Snapshot(month, daily, billing)
 
     def _apply(self, rule: AlertRule, value: Decimal | None, now: datetime) -> int:
         store = self._team.alert_rules
