@@ -4,6 +4,7 @@ digest subscriptions and alerts. Pure of Bolt; bot/team/home_view.py draws it.""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -79,10 +80,7 @@ class HomeService:
         cred = self._credentials.get(Owner(team_id, user_id))
         summary, error, gauges = None, None, None
         if cred is not None and not cred.is_expired(now):
-            summary, error = self._quick_usage(cred, team_id, user_id, now, tz_name, fresh)
-            if self._gauges is not None:
-                today = now.astimezone(zone(tz_name)).date()
-                gauges = self._gauges.fetch(Owner(team_id, user_id), now=now, today=today)
+            summary, error, gauges = self._figures(cred, team_id, user_id, now, tz_name, fresh)
         data = HomeData(user_id, now, cred, summary, error, login_url, gauges=gauges)
         if not self._admins.is_admin(client, team_id, user_id):
             return data
@@ -100,6 +98,18 @@ class HomeService:
             logins={x.account: x for x in self._team.logins.accounts(team_id=team_id)},
             gauges=gauges,
         )
+
+    def _figures(
+        self, cred: StoredCredential, team_id: str, user_id: str, now: datetime, tz_name: str, fresh: bool
+    ) -> tuple[Summary | None, QwenBotError | None, Gauges | None]:
+        """Quick usage and the gauges concurrently (app_home_opened is answered after the publish)."""
+        if self._gauges is None:
+            return (*self._quick_usage(cred, team_id, user_id, now, tz_name, fresh), None)
+        today = now.astimezone(zone(tz_name)).date()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="home") as pool:
+            gauges = pool.submit(self._gauges.fetch, Owner(team_id, user_id), now=now, today=today)
+            summary, error = self._quick_usage(cred, team_id, user_id, now, tz_name, fresh)
+            return summary, error, gauges.result()  # fetch() never raises: failures become its lines
 
     def _quick_usage(
         self, cred: StoredCredential, team_id: str, user_id: str, now: datetime, tz_name: str, fresh: bool

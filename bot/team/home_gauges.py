@@ -7,6 +7,7 @@ Home tab, and is logged with the code only.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -33,16 +34,19 @@ class GaugeService:
         self._calls = calls
 
     def fetch(self, owner: Owner, *, now: datetime, today: date) -> Gauges:
-        limit, limit_error = None, None
-        try:
-            limit = self._limits.status(owner, today=today)
-        except Exception as exc:
-            limit_error = _code(exc, "spend limit")
-        errors, errors_error = None, None
-        try:
-            errors = self._calls.error_rate(owner, start=now - ERROR_WINDOW, end=now)
-        except Exception as exc:
-            errors_error = _code(exc, "error rate")
+        """Both at once: the Home tab is published while Slack waits for the event's answer."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="home-gauge") as pool:
+            pending = pool.submit(self._calls.error_rate, owner, start=now - ERROR_WINDOW, end=now)
+            limit, limit_error = None, None
+            try:
+                limit = self._limits.status(owner, today=today)
+            except Exception as exc:
+                limit_error = _code(exc, "spend limit")
+            errors, errors_error = None, None
+            try:
+                errors = pending.result()
+            except Exception as exc:
+                errors_error = _code(exc, "error rate")
         return Gauges(limit, limit_error, errors, errors_error)
 
 
