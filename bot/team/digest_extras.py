@@ -7,7 +7,9 @@ error code only, never the token or the server's text.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -35,13 +37,28 @@ class ExtrasFetcher:
         self._limits = limits
 
     def fetch(self, owner: Owner, rng: DateRange, *, today: date) -> DigestExtras:
+        with self.started(owner, rng, today=today) as extras:
+            return extras()
+
+    @contextmanager
+    def started(self, owner: Owner, rng: DateRange, *, today: date) -> Iterator[Callable[[], DigestExtras]]:
+        """Both calls run in the background while the caller builds the rest of the digest; calling the
+        yielded function waits for them. Never raises: a failure is a figure left out."""
         spend, limits = self._spend, self._limits
-        keys = limit = None
-        if spend is not None:
-            keys = _quiet("top API keys", owner, lambda: spend.top_api_keys(owner, rng, top=TOP_KEYS))
-        if limits is not None:
-            limit = _quiet("spend limit", owner, lambda: limits.status(owner, today=today))
-        return DigestExtras(keys, limit)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest-extras") as pool:
+            keys: Future[TopKeys | None] | None = None
+            limit: Future[LimitStatus | None] | None = None
+            if spend is not None:
+                keys = pool.submit(
+                    _quiet, "top API keys", owner, lambda: spend.top_api_keys(owner, rng, top=TOP_KEYS)
+                )
+            if limits is not None:
+                limit = pool.submit(_quiet, "spend limit", owner, lambda: limits.status(owner, today=today))
+            yield lambda: DigestExtras(_result(keys), _result(limit))
+
+
+def _result(pending: Future[T | None] | None) -> T | None:
+    return None if pending is None else pending.result()
 
 
 def _quiet(what: str, owner: Owner, call: Callable[[], T]) -> T | None:

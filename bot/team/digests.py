@@ -7,8 +7,9 @@ come from `usage summary` for the current month. The daily series sums the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -142,6 +143,30 @@ class DigestBuilder:
         now: datetime | None = None,
     ) -> DigestReport:
         token = self.token(owner, now=now)
+        with self._extras_started(owner, period, today) as extras:  # fetched while the rest is built
+            report = self._report(
+                owner, token, period, cadence=cadence, today=today, timezone=timezone, now=now
+            )
+            return replace(report, extras=extras())
+
+    def _extras_started(
+        self, owner: Owner, period: DigestPeriod, today: date
+    ) -> AbstractContextManager[Callable[[], DigestExtras]]:
+        if self._extras is None:
+            return nullcontext(DigestExtras)
+        return self._extras.started(owner, span_range(period.current), today=today)
+
+    def _report(
+        self,
+        owner: Owner,
+        token: str,
+        period: DigestPeriod,
+        *,
+        cadence: Cadence,
+        today: date,
+        timezone: str,
+        now: datetime | None,
+    ) -> DigestReport:
         current, previous = self.items(token, period.current), self.items(token, period.previous)
         payg, previous_payg = aggregate.payg(current), aggregate.payg(previous)
         month = self._usage.summary(token, DateRange(today.replace(day=1), today))
@@ -154,9 +179,6 @@ class DigestBuilder:
         ]
         if projection is not None:
             findings.append(projection)
-        extras = DigestExtras()
-        if self._extras is not None:
-            extras = self._extras.fetch(owner, span_range(period.current), today=today)
         return DigestReport(
             account=owner.account_name or owner.user_id,
             cadence=cadence,
@@ -174,5 +196,4 @@ class DigestBuilder:
             today=today,
             timezone=timezone,
             fetched_at=now or self._clock.now(),
-            extras=extras,
         )
