@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.team.model import BillingFeeds, Team
     from bot.team.outbox import SlackClients
     from handlers import Listeners
+    from handlers.billing import BillingAnswerer
 from bot.qwencloud.billing import BillingApi
 from bot.qwencloud.client import QwenCloudClient
 from bot.storage.app_state import AppStateStore
@@ -306,7 +307,10 @@ def build_listeners(services: Services, team: Team) -> Listeners:
         timezones=timezones,
     )
     usage = UsageHandler(
-        answers=Answers(usage=s.usage, accounts=s.accounts, clock=s.clock), clock=s.clock, timezones=timezones
+        answers=Answers(usage=s.usage, accounts=s.accounts, clock=s.clock),
+        clock=s.clock,
+        timezones=timezones,
+        more=[billing_answerer(s, team)],
     )
     accounts = TeamAccounts(
         login=s.login, credentials=s.credentials, client=s.client, health=team.health, clock=s.clock
@@ -374,4 +378,17 @@ def billing_feeds(services: Services) -> BillingFeeds:
     calls = CallsAnswers(billing=s.billing, accounts=s.accounts, clock=s.clock)
     return BillingFeeds(
         readings=BillingReadings(limits=limits, calls=calls), gauges=GaugeService(limits=limits, calls=calls)
+    )
+
+
+def billing_answerer(services: Services, team: Team) -> BillingAnswerer:
+    """`/qwen billing` and `/qwen bills`; the daily chart is uploaded with the team's poster."""
+    from bot.core.billing_answers import BillingAnswers
+    from bot.core.spend import SpendAnswers
+    from handlers.billing import BillingAnswerer
+
+    s = services
+    spend = SpendAnswers(billing=s.billing, accounts=s.accounts, clock=s.clock)
+    return BillingAnswerer(
+        answers=BillingAnswers(spend=spend, accounts=s.accounts, clock=s.clock), slack=team.slack
     )

@@ -66,7 +66,7 @@ class DirectMessageHandler:
             command = words.understand(text, today=self._clock.now().date()).command
         except UsageError as exc:
             return render.error_message(exc)
-        if not isinstance(command, _QUESTIONS):
+        if not isinstance(command, _QUESTIONS) and not self._usage.asks_more(command):
             return _pointer()
         try:
             return self._usage.reply(text, asker, client, share=False)

@@ -40,6 +40,10 @@ class UsageHandler:
         self._clock = clock
         self._timezones = timezones
 
+    def asks_more(self, command: object) -> bool:
+        """One of the further Answerers takes this command (the DM answers it like a usage question)."""
+        return any(answerer.handles(command) for answerer in self._more)
+
     def understand(self, text: str, asker: Asker, today: date) -> words.Reading:
         """Command forms or a plain question; a model named in a question is matched against the account's
         models (fetched only then), so "Qwen Max" reads as qwen-max and a near miss gets "did you mean"."""

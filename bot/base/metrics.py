@@ -95,6 +95,7 @@ _COMMANDS = frozenset({
     "usage", "summary", "breakdown", "free-tier", "payg", "login", "logout", "status", "version", "help",
     "digest", "alert", "alerts", "link", "relink", "unlink", "accounts",
 })
+_COMMANDS |= {"billing", "bills"}  # /qwen billing, /qwen bills (docs/billing.md)
 _OUTCOMES = (  # (error class name in bot.base.errors' tree, label); first match along the MRO wins
     ("AuthError", "auth_error"), ("UsageError", "usage_error"), ("InvalidArgument", "usage_error"),
     ("NetworkError", "network_error"), ("UpstreamError", "upstream_error"),

@@ -9,6 +9,7 @@ the official CLI's total for the same dates. Every group is fetched (TopNum 100)
 from __future__ import annotations
 
 import calendar
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -26,6 +27,7 @@ from bot.core.billing_report import (
     summary_cycles,
 )
 from bot.qwencloud.billing import BillingApi
+from bot.qwencloud.billing_models import SettledBills
 from bot.storage.owner import Owner
 
 ALL_GROUPS = 100  # the server's TopNum ceiling; groups beyond it still count in the totals
@@ -82,6 +84,7 @@ class Bills:
     tax: Decimal
     aftertax: Decimal
     currency: str
+    settled: SettledBills | None = None  # the server's answer, for the CLI's own layout (--format)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +134,10 @@ class SpendAnswers:
         chunks = month_chunks(rng, today=self._clock.now().date())
         whole = [c for c in chunks if c.whole]
         parts = chunks if daily else [c for c in chunks if not c.whole]
-        month_slices = self._run(token, rng, "month", whole, group_by)
-        day_slices = self._run(token, rng, "day", parts, group_by)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="spend") as pool:  # one round trip, not two
+            months = pool.submit(self._run, token, rng, "month", whole, group_by)
+            days = pool.submit(self._run, token, rng, "day", parts, group_by)
+            month_slices, day_slices = months.result(), days.result()
         partial = [c for c in chunks if not c.whole]
         counted = month_slices + [s for s in day_slices if _within(s.period, partial)]
         return _spend(group_by, rng, counted, _series(day_slices) if daily else ())
@@ -149,7 +154,11 @@ class SpendAnswers:
         columns = [[c.pretax for c in settled.cycles], [c.tax for c in settled.cycles]]
         columns.append([c.aftertax for c in settled.cycles])
         pretax, tax, aftertax = (Decimal(dec_sum(list(col))) for col in columns)
-        return Bills(first, last, months, pretax, tax, aftertax, settled.currency)
+        return Bills(first, last, months, pretax, tax, aftertax, settled.currency, settled)
+
+    @property
+    def reports(self) -> BillingReports:
+        return self._reports
 
     def now(self) -> datetime:
         return self._clock.now()

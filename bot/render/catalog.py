@@ -38,6 +38,10 @@ CATALOG: dict[Lang, dict[str, str]] = {
         "month_g": "month",
         "quarter_g": "quarter",
         "analysis": "Analysis",
+        "billing": "spend by {group}",
+        "api_key_g": "API key",
+        "model_g": "model",
+        "bills": "settled bills",
     },
     "zh": {
         "read_as": "理解为",
@@ -62,6 +66,10 @@ CATALOG: dict[Lang, dict[str, str]] = {
         "month_g": "月",
         "quarter_g": "季度",
         "analysis": "分析",
+        "billing": "按{group}的花费",
+        "api_key_g": "API Key",
+        "model_g": "模型",
+        "bills": "已结算账单",
     },
 }
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from bot.render.blocks import Message
+from bot.render.spend_zh import SPEND_ZH
 
 _GRAN = {"day": "日", "month": "月", "quarter": "季度"}
 _KIND = {"Daily": "按日", "Monthly": "按月", "Quarterly": "按季度"}
@@ -79,6 +80,7 @@ CATALOG: list[tuple[re.Pattern[str], str]] = [
         (r"^Share in channel$", "分享到频道"),
     ]
 ]
+CATALOG += [(re.compile(p), zh) for p, zh in SPEND_ZH]  # /qwen billing and bills
 
 
 def line_zh(line: str) -> str:

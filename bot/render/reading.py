@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.base.periods import DateRange, resolve
+from bot.core.grammar import spend as spend_grammar
 from bot.core.grammar import usage as grammar
 from bot.render.blocks import Message, context
 from bot.render.catalog import MONTHS_EN, Lang, say
@@ -29,6 +30,11 @@ def describe(command: grammar.Command, *, today: date, lang: Lang = "en") -> str
     elif isinstance(command, grammar.UsageBreakdown) and command.model:
         gran = say(lang, "day" if command.granularity == "day" else f"{command.granularity}_g")
         what = say(lang, "breakdown", model=esc(command.model), granularity=gran)
+    elif isinstance(command, spend_grammar.Billing):
+        what = say(lang, "billing", group=say(lang, "api_key_g" if command.group == "api-key" else "model_g"))
+    elif isinstance(command, spend_grammar.Bills):
+        months = f"{command.from_} → {command.to}" if command.from_ else say(lang, "month")
+        return f"{say(lang, 'bills')} · {months}"
     else:
         return None
     return f"{what} · {period_label(command.period, today=today, lang=lang)}"

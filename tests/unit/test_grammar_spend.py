@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from bot.base import metrics
 from bot.base.errors import UsageError
 from bot.base.periods import resolve
 from bot.core.grammar import usage as g
@@ -108,3 +109,8 @@ def test_plain_words(text: str, kind: str, first: str | None, last: str | None) 
 )
 def test_pay_as_you_go_phrases_keep_their_reading(text: str) -> None:
     assert isinstance(understand(text, today=TODAY).command, g.Payg)
+
+
+def test_metrics_name_the_commands() -> None:
+    assert metrics.command_label("billing by api-key may") == "billing"
+    assert metrics.command_label("bills 2026-01 2026-06") == "bills"

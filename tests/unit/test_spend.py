@@ -13,10 +13,12 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.base.clock import FixedClock
-from bot.base.errors import AuthRequired, InvalidArgument
+from bot.base.errors import AuthRequired, InvalidArgument, UsageError
 from bot.base.periods import DateRange
 from bot.core.accounts import Accounts
+from bot.core.billing_answers import BillingAnswers, cli_plan
 from bot.core.billing_report import BillingReports, plan_breakdown
+from bot.core.grammar.terms import Period
 from bot.core.spend import SpendAnswers, TopKeys, month_chunks
 from bot.devtools.simulator import SimulatorHandle, start_simulator
 from bot.qwencloud.billing import BillingApi
@@ -40,6 +42,7 @@ class World:
     spend: SpendAnswers
     reports: BillingReports
     token: str
+    answers: BillingAnswers
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +62,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         billing = BillingApi(client)
         accounts = Accounts(credentials=credentials, clock=clock)
         spend = SpendAnswers(billing=billing, accounts=accounts, clock=clock)
-        yield World(sim, spend, BillingReports(billing), token)
+        answers = BillingAnswers(spend=spend, accounts=accounts, clock=clock)
+        yield World(sim, spend, BillingReports(billing), token, answers)
     http.close()
     engine.dispose()
 
@@ -131,3 +135,49 @@ def test_no_login_fails_before_any_call(world: World) -> None:
     with pytest.raises(AuthRequired):
         world.spend.top_api_keys(NOBODY, DateRange(date(2026, 5, 1), date(2026, 5, 31)))
     assert world.sim.snapshot()["calls"] == calls
+
+
+def test_billing_answer_compares_api_keys_with_the_previous_equal_period(world: World) -> None:
+    answer = world.answers.billing(ALICE, "model", Period(preset="2026-05"), today=TODAY)
+    assert answer.previous == DateRange(date(2026, 4, 1), date(2026, 4, 30)) and answer.compared
+    assert answer.spend.group_by == "model" and len(answer.top.rows) == 5
+    assert len(answer.spend.daily) == 31  # over a week: the chart's series
+    may = world.spend.spend(ALICE, DateRange(date(2026, 5, 1), date(2026, 5, 31)), group_by="api-key")
+    april = world.spend.spend(ALICE, answer.previous, group_by="api-key")
+    before = {r.key: r.amount for r in april.rows}
+    changes = {r.key: r.amount - before.get(r.key, Decimal(0)) for r in may.rows}
+    best = max(changes, key=lambda k: changes[k])
+    assert answer.growth is not None and answer.growth.key == best and answer.growth.change == changes[best]
+    # by model or by key, the same spend (the server rounds the tax per group: micro-dollars apart)
+    assert abs(answer.spend.total - may.total) < Decimal("0.00001")
+
+
+def test_billing_answer_for_a_week_has_no_chart_series(world: World) -> None:
+    answer = world.answers.billing(ALICE, "api-key", Period(days=7), today=TODAY)
+    assert answer.spend.daily == () and answer.spend.period == DateRange(date(2026, 6, 9), TODAY)
+
+
+def test_billing_answer_refuses_a_future_period_before_any_call(world: World) -> None:
+    calls = world.sim.snapshot()["calls"]
+    with pytest.raises(UsageError):
+        world.answers.billing(ALICE, "api-key", Period(preset="2026-09"), today=TODAY)
+    assert world.sim.snapshot()["calls"] == calls
+
+
+def test_bills_answer_largest_and_last_change(world: World) -> None:
+    answer = world.answers.bills(ALICE, "2026-01", "2026-05", today=TODAY)
+    months = answer.bills.months
+    assert answer.largest == max(months, key=lambda m: m.aftertax)
+    assert (answer.before, answer.last) == (months[-2], months[-1])
+
+
+def test_the_cli_layout_plan_for_the_same_dates() -> None:
+    whole = cli_plan(DateRange(date(2026, 3, 1), date(2026, 5, 31)), today=TODAY)
+    months = (("202603", "202603"), ("202604", "202604"), ("202605", "202605"))
+    assert (whole.granularity, whole.queries) == ("month", months)
+    so_far = cli_plan(DateRange(date(2026, 6, 1), TODAY), today=TODAY)
+    assert so_far.single and (so_far.from_, so_far.to) == ("2026-06-01", "2026-06-30")  # the CLI's default
+    days = cli_plan(DateRange(date(2026, 5, 20), date(2026, 6, 3)), today=TODAY)
+    assert days.granularity == "day" and days.queries == (("20260520", "20260531"), ("20260601", "20260603"))
+    with pytest.raises(UsageError, match="whole months or up to 31 days"):
+        cli_plan(DateRange(date(2026, 3, 15), date(2026, 5, 31)), today=TODAY)

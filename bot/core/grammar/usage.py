@@ -184,8 +184,7 @@ def parse_tokens(tokens: list[str], *, today: date) -> Command:
     if head == "breakdown":
         return _breakdown(words[1:], flags, options, today=today)
     if head in ("billing", "bills"):
-        return spend.parse(head, words[1:], flags.values, options, today=today, period_of=lambda w: _period(
-            w, flags, today=today, days_ok=True), period_words=lambda w: _period_words(w, today))
+        return _spend(head, words[1:], flags, options, today=today)
     if head == "summary":
         words = words[1:]
     return UsageSummary(_period(words, flags, today=today, days_ok=False), options)
@@ -207,6 +206,21 @@ def _breakdown(words: list[str], flags: _Flags, options: Options, *, today: date
         raise usage_error(f"Invalid granularity '{gran}'. Allowed: day, month, quarter")
     period = _period(words, flags, today=today, days_ok=True, breakdown=True)
     return UsageBreakdown(model, period, gran, options)  # type: ignore[arg-type]
+
+
+def _spend(
+    head: str, words: list[str], flags: _Flags, options: Options, *, today: date
+) -> spend.Billing | spend.Bills:
+    """`billing` and `bills` (grammar/spend.py), with this module's period readers."""
+    return spend.parse(
+        head,
+        words,
+        flags.values,
+        options,
+        today=today,
+        period_of=lambda w: _period(w, flags, today=today, days_ok=True),
+        period_words=lambda w: _period_words(w, today),
+    )
 
 
 def _period(
