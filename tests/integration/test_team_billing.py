@@ -134,7 +134,11 @@ def post_digest(services: Services, slack: FakeSlack, cadence: str = "weekly") -
     return team, digests[0]
 
 
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # content, not storage: CI time
+
+
 @pytest.mark.conformance
+@SQLITE_ONLY
 def test_digest_has_top_api_keys_and_the_limit_line_equal_to_the_official_cli(
     digest_services: Services, slack: FakeSlack, sim: SimulatorHandle, official: dict[str, Any]
 ) -> None:
@@ -158,6 +162,7 @@ def test_digest_has_top_api_keys_and_the_limit_line_equal_to_the_official_cli(
     assert limit_at < divider  # figures first, then the divider and the analysis
 
 
+@SQLITE_ONLY
 def test_digest_is_posted_without_an_extra_that_failed_and_logs_only_its_code(
     digest_services: Services, slack: FakeSlack, sim: SimulatorHandle, caplog: pytest.LogCaptureFixture
 ) -> None:
