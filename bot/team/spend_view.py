@@ -53,6 +53,25 @@ def limit_line(status: LimitStatus) -> str:
     return line
 
 
+def limit_note(status: LimitStatus) -> str | None:
+    """The analysis line about the limit, only when it is worth a reader's attention: past it, past the
+    account's alert threshold, or reached this month at this pace."""
+    if status.limit is None or status.used_pct is None:
+        return None
+    limit = amount(status.limit, status.currency)
+    used = pct(float(status.used_pct))
+    if status.used_pct >= 100:
+        return f":red_circle: This month's spend is past the spend limit: {used} of {limit} used."
+    if status.projected is not None:
+        when = f"{status.projected:%b} {status.projected.day}"
+        return f":warning: At this pace the spend limit ({limit}) is reached around *{when}* ({used} used)."
+    threshold = status.alert_threshold
+    if threshold is not None and status.used_pct >= threshold:
+        alert = pct(float(threshold))
+        return f":warning: {used} of the spend limit ({limit}) is used, past its {alert} alert."
+    return None
+
+
 def gauge_bar(used_pct: Decimal) -> str:
     filled = max(0, min(GAUGE_CELLS, round(float(used_pct) / 100 * GAUGE_CELLS)))
     return FULL * filled + EMPTY * (GAUGE_CELLS - filled)

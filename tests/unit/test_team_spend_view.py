@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from bot.core.analysis import TopModel
 from bot.core.calls import ErrorRate
 from bot.core.limit import LimitStatus
 from bot.core.spend import KeySpend, TopKeys
@@ -18,7 +19,7 @@ from bot.team.home_gauges import Gauges
 from bot.team.home_gauges_view import gauge_blocks
 from bot.team.jobs.alert_kinds import Readings
 from bot.team.jobs.alerts import Snapshot, measure
-from bot.team.spend_view import api_key_lines, error_rate_line, gauge_bar, limit_gauge, limit_line
+from bot.team.spend_view import api_key_lines, error_rate_line, gauge_bar, limit_gauge, limit_line, limit_note
 from tests.unit.test_team_digest_view import report
 
 NOW = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)
@@ -126,3 +127,28 @@ def test_alert_readings() -> None:
     quiet = Snapshot(None, None, Readings(limit(None), ErrorRate(NOW, NOW, 0, 0, None)))
     assert measure(rule("spend_limit", "10"), quiet) is None  # no limit: never fires
     assert measure(rule("error_rate", "0"), quiet) is None  # no calls: not a crossing
+
+
+def test_limit_note_only_when_it_needs_attention() -> None:
+    assert limit_note(limit("52")) is None  # under the 80% alert, not reached this month
+    assert limit_note(limit(None)) is None
+    assert limit_note(limit("85")) == ":warning: 85% of the spend limit ($100) is used, past its 80% alert."
+    assert limit_note(limit("52", projected=date(2026, 4, 24))) == (
+        ":warning: At this pace the spend limit ($100) is reached around *Apr 24* (52% used)."
+    )
+    assert limit_note(limit("130", mtd="130")) == (
+        ":red_circle: This month's spend is past the spend limit: 130% of $100 used."
+    )
+
+
+def test_digest_analysis_gains_the_limit_note_after_the_divider() -> None:
+    base = replace(report(), findings=(TopModel("model-2", Decimal("2.5"), 55.6, 3),))
+    quiet = digest_message(replace(base, extras=DigestExtras(None, limit("52"))), file_id=None)
+    near = digest_message(replace(base, extras=DigestExtras(None, limit("85"))), file_id=None)
+    assert [b["type"] for b in near.blocks][-3:] == ["divider", "section", "context"]
+    findings = "*Analysis*\n• `model-2` is 55.6% of the spend ($2.5 of 3 paid models)."
+    note = "\n• :warning: 85% of the spend limit ($100) is used, past its 80% alert."
+    assert quiet.blocks[-2]["text"]["text"] == findings
+    assert near.blocks[-2]["text"]["text"] == findings + note
+    alone = digest_message(replace(report(), extras=DigestExtras(None, limit("85"))), file_id=None)
+    assert "Nothing unusual" not in alone.blocks[-2]["text"]["text"]  # the note is something unusual
