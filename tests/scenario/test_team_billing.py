@@ -1,7 +1,8 @@
-"""The billing-fed team features through the running app (signed HTTP, the app's own worker): admins add,
-list and remove error-rate and spend-limit alerts with `/qwen alert`, the worker posts the error-rate alert
-once; the App Home shows the viewer's spend-limit gauge and last-24-hour error rate, and an "unavailable"
-line (not a broken tab) when the limit call fails."""
+"""The billing-fed team features through the running app (signed HTTP, the app's own worker): the digest
+preview shows the top API keys and the limit line; admins add, list and remove error-rate and spend-limit
+alerts with `/qwen alert`, the worker posts the error-rate alert once; the App Home shows the viewer's
+spend-limit gauge and last-24-hour error rate, and an "unavailable" line (not a broken tab) when the limit
+call fails."""
 
 from __future__ import annotations
 
@@ -73,6 +74,9 @@ def alert_posts(stack: Stack, rule_id: int) -> list[Message]:
 
 def test_admins_manage_the_new_alerts_and_the_worker_posts_once(stack: Stack) -> None:
     link_prod(stack)
+    stack.slack.slash(ADMIN, GENERAL, "digest preview prod")  # the digest through the Bolt path, privately
+    preview = stack.wait_ephemeral(ADMIN, lambda m: "Weekly QwenCloud spend · prod" in m.text)
+    assert "*Top API keys* · $" in shown(preview) and "Spend limit: " in shown(preview)
     stack.slack.slash(ADMIN, GENERAL, "alert add error-rate above 100% prod")
     bounds = "'100%' must be a percentage from 0 up to (not including) 100"
     stack.wait_ephemeral(ADMIN, lambda m: bounds in shown(m))
