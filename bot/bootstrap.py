@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from bot.jobs.worker import Job, Worker
     from bot.slack.installs import BotTokens
     from bot.slack.notifier import SlackNotifier
+    from bot.team.digest_extras import ExtrasFetcher
     from bot.team.jobs.digest import DigestJob
-    from bot.team.model import Team
+    from bot.team.model import BillingFeeds, Team
     from bot.team.outbox import SlackClients
     from handlers import Listeners
     from handlers.billing import BillingAnswerer
@@ -170,7 +171,13 @@ class Bot:
                 worker_id=worker_id,
                 lead=team.renew_lead,
             ),
-            AlertJob(team=team, usage=s.usage, clock=s.clock, worker_id=worker_id),
+            AlertJob(
+                team=team,
+                usage=s.usage,
+                clock=s.clock,
+                worker_id=worker_id,
+                readings=team.feeds.readings if team.feeds else None,
+            ),
             ReminderJob(
                 credentials_engine=s.engine,
                 credentials=s.credentials,
@@ -233,7 +240,11 @@ def build_team(services: Services, *, slack: SlackClients) -> Team:
         alert_events=Deliveries(engine=engine, table=alert_event),
         reminders=Deliveries(engine=engine, table=reminder),
         builder=DigestBuilder(
-            client=services.client, usage=services.usage, accounts=services.accounts, clock=services.clock
+            client=services.client,
+            usage=services.usage,
+            accounts=services.accounts,
+            clock=services.clock,
+            extras=digest_extras(services),
         ),
         tracking=TrackingMonitor(health=health, slack=slack, admins_for=lambda t, a: ()),
         slack=slack,
@@ -243,6 +254,7 @@ def build_team(services: Services, *, slack: SlackClients) -> Team:
         logins=Logins(subscriptions=subscriptions, alert_rules=alert_rules, credentials=services.credentials),
         renewal_notices=Deliveries(engine=engine, table=renewal_notice),
         renew_lead=timedelta(hours=settings.renew_lead_hours),
+        feeds=billing_feeds(services),
     )
     team.tracking = TrackingMonitor(health=health, slack=slack, admins_for=team.admins_for)
     return team
@@ -318,6 +330,7 @@ def build_listeners(services: Services, team: Team) -> Listeners:
         accounts=accounts,
         admins=team.admins,
         clock=s.clock,
+        gauges=team.feeds.gauges if team.feeds else None,
     )
     return Listeners(
         router=CommandRouter(
@@ -337,6 +350,35 @@ def build_listeners(services: Services, team: Team) -> Listeners:
             commands=commands,
         ),
         renew=RenewHandler(team=commands, timezones=timezones),
+    )
+
+
+def digest_extras(services: Services) -> ExtrasFetcher:
+    """The digest's top API keys and spend-limit line (issue 12 item 5)."""
+    from bot.core.limit import Limits
+    from bot.core.spend import SpendAnswers
+    from bot.team.digest_extras import ExtrasFetcher
+
+    s = services
+    return ExtrasFetcher(
+        spend=SpendAnswers(billing=s.billing, accounts=s.accounts, clock=s.clock),
+        limits=Limits(billing=s.billing, accounts=s.accounts, clock=s.clock),
+    )
+
+
+def billing_feeds(services: Services) -> BillingFeeds:
+    """What error-rate and spend-limit alerts and the App Home gauges read (issue 12 items 5, 6)."""
+    from bot.core.calls import CallsAnswers
+    from bot.core.limit import Limits
+    from bot.team.home_gauges import GaugeService
+    from bot.team.jobs.alert_kinds import BillingReadings
+    from bot.team.model import BillingFeeds
+
+    s = services
+    limits = Limits(billing=s.billing, accounts=s.accounts, clock=s.clock)
+    calls = CallsAnswers(billing=s.billing, accounts=s.accounts, clock=s.clock)
+    return BillingFeeds(
+        readings=BillingReadings(limits=limits, calls=calls), gauges=GaugeService(limits=limits, calls=calls)
     )
 
 

@@ -10,11 +10,12 @@ from datetime import date
 from decimal import Decimal
 
 from bot.core.chart import sparkline
-from bot.render.blocks import Block, Message, context, header, section
+from bot.render.blocks import Block, Message, context, divider, header, section
 from bot.render.messages import notice
 from bot.render.mrkdwn import esc
-from bot.render.usage import analysis_blocks, money, num, pct
+from bot.render.usage import analysis_blocks, finding_text, money, num, pct
 from bot.team.digests import DigestReport
+from bot.team.spend_view import api_key_lines, limit_line, limit_note
 
 _WINDOW_LABELS = (("per_5h", "Per 5 hours"), ("weekly", "This week"), ("monthly", "This month"))
 
@@ -125,17 +126,39 @@ def _month_line(report: DigestReport) -> str:
     return spent
 
 
+def _api_key_blocks(report: DigestReport) -> list[Block]:
+    keys = report.extras.api_keys
+    return [] if keys is None else [section(api_key_lines(keys))]
+
+
+def _limit_blocks(report: DigestReport) -> list[Block]:
+    limit = report.extras.limit
+    return [] if limit is None else [section(limit_line(limit))]
+
+
+def _analysis(report: DigestReport) -> list[Block]:
+    """The usage findings, then the spend limit's when it needs attention (spend_view.limit_note)."""
+    limit = report.extras.limit
+    note = limit_note(limit) if limit is not None else None
+    if note is None:
+        return analysis_blocks(list(report.findings))
+    lines = [t for t in (finding_text(f) for f in report.findings) if t] + [note]
+    return [divider(), section("*Analysis*\n" + "\n".join(f"• {line}" for line in lines))]
+
+
 def digest_message(report: DigestReport, *, file_id: str | None) -> Message:
     cur = report.period.current
     blocks: list[Block] = [
         header(digest_title(report)),
         section(_headline(report)),
         section(_top_lines(report)),
+        *_api_key_blocks(report),
         *_chart_blocks(report, file_id),
         *_free_tier_lines(report),
         *_coding_lines(report),
         section(_month_line(report)),
-        *analysis_blocks(list(report.findings)),
+        *_limit_blocks(report),
+        *_analysis(report),
         context(
             f"{cur.start.isoformat()} → {cur.end.isoformat()} · {report.timezone} · USD · "
             f"data as of {report.fetched_at:%Y-%m-%d %H:%M} UTC · `/qwen digest list` to manage"

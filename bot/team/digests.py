@@ -7,8 +7,9 @@ come from `usage summary` for the current month. The daily series sums the same 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import ConsumeItem
 from bot.qwencloud.results import CodingPlan, Payg, Summary
 from bot.storage.owner import Owner
+from bot.team.digest_extras import DigestExtras, ExtrasFetcher
 
 TOP_MODELS = 5
 ZERO = Decimal(0)
@@ -62,6 +64,7 @@ class DigestReport:
     today: date
     timezone: str
     fetched_at: datetime
+    extras: DigestExtras = field(default_factory=DigestExtras)  # API keys, spend limit (digest_extras.py)
 
     @property
     def current_range(self) -> DateRange:
@@ -105,12 +108,19 @@ def running_low(findings: Sequence[Finding]) -> tuple[FreeTierBurn, ...]:
 
 class DigestBuilder:
     def __init__(
-        self, *, client: QwenCloudClient, usage: UsageService, accounts: Accounts, clock: Clock
+        self,
+        *,
+        client: QwenCloudClient,
+        usage: UsageService,
+        accounts: Accounts,
+        clock: Clock,
+        extras: ExtrasFetcher | None = None,
     ) -> None:
         self._client = client
         self._usage = usage
         self._accounts = accounts
         self._clock = clock
+        self._extras = extras
 
     def token(self, owner: Owner, *, now: datetime | None = None) -> str:
         return self._accounts.token_for(owner, now=now)
@@ -133,6 +143,30 @@ class DigestBuilder:
         now: datetime | None = None,
     ) -> DigestReport:
         token = self.token(owner, now=now)
+        with self._extras_started(owner, period, today) as extras:  # fetched while the rest is built
+            report = self._report(
+                owner, token, period, cadence=cadence, today=today, timezone=timezone, now=now
+            )
+            return replace(report, extras=extras())
+
+    def _extras_started(
+        self, owner: Owner, period: DigestPeriod, today: date
+    ) -> AbstractContextManager[Callable[[], DigestExtras]]:
+        if self._extras is None:
+            return nullcontext(DigestExtras)
+        return self._extras.started(owner, span_range(period.current), today=today)
+
+    def _report(
+        self,
+        owner: Owner,
+        token: str,
+        period: DigestPeriod,
+        *,
+        cadence: Cadence,
+        today: date,
+        timezone: str,
+        now: datetime | None,
+    ) -> DigestReport:
         current, previous = self.items(token, period.current), self.items(token, period.previous)
         payg, previous_payg = aggregate.payg(current), aggregate.payg(previous)
         month = self._usage.summary(token, DateRange(today.replace(day=1), today))

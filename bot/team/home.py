@@ -4,6 +4,7 @@ digest subscriptions and alerts. Pure of Bolt; bot/team/home_view.py draws it.""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from bot.storage.credentials import CredentialStore, StoredCredential
 from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule, Subscription
 from bot.team.accounts import AdminCheck, TeamAccount, TeamAccounts
+from bot.team.home_gauges import Gauges, GaugeService
 from bot.team.model import Team
 from bot.team.renewal import AccountLogin
 
@@ -37,6 +39,7 @@ class HomeData:
     subscriptions: list[Subscription] = field(default_factory=list)
     alerts: list[AlertRule] = field(default_factory=list)
     logins: dict[str, AccountLogin] = field(default_factory=dict)  # team account -> its expiry, dependents
+    gauges: Gauges | None = None  # spend-limit gauge and 24 h error rate of the viewer's login (home_gauges)
 
     @property
     def linked(self) -> bool:
@@ -53,7 +56,9 @@ class HomeService:
         accounts: TeamAccounts,
         admins: AdminCheck,
         clock: Clock,
+        gauges: GaugeService | None = None,
     ) -> None:
+        self._gauges = gauges
         self._credentials = credentials
         self._usage = usage
         self._team = team
@@ -73,10 +78,10 @@ class HomeService:
     ) -> HomeData:
         now = self._clock.now()
         cred = self._credentials.get(Owner(team_id, user_id))
-        summary, error = None, None
+        summary, error, gauges = None, None, None
         if cred is not None and not cred.is_expired(now):
-            summary, error = self._quick_usage(cred, team_id, user_id, now, tz_name, fresh)
-        data = HomeData(user_id, now, cred, summary, error, login_url)
+            summary, error, gauges = self._figures(cred, team_id, user_id, now, tz_name, fresh)
+        data = HomeData(user_id, now, cred, summary, error, login_url, gauges=gauges)
         if not self._admins.is_admin(client, team_id, user_id):
             return data
         return HomeData(
@@ -91,7 +96,20 @@ class HomeService:
             subscriptions=self._team.subscriptions.active(team_id=team_id),
             alerts=self._team.alert_rules.active(team_id=team_id),
             logins={x.account: x for x in self._team.logins.accounts(team_id=team_id)},
+            gauges=gauges,
         )
+
+    def _figures(
+        self, cred: StoredCredential, team_id: str, user_id: str, now: datetime, tz_name: str, fresh: bool
+    ) -> tuple[Summary | None, QwenBotError | None, Gauges | None]:
+        """Quick usage and the gauges concurrently (app_home_opened is answered after the publish)."""
+        if self._gauges is None:
+            return (*self._quick_usage(cred, team_id, user_id, now, tz_name, fresh), None)
+        today = now.astimezone(zone(tz_name)).date()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="home") as pool:
+            gauges = pool.submit(self._gauges.fetch, Owner(team_id, user_id), now=now, today=today)
+            summary, error = self._quick_usage(cred, team_id, user_id, now, tz_name, fresh)
+            return summary, error, gauges.result()  # fetch() never raises: failures become its lines
 
     def _quick_usage(
         self, cred: StoredCredential, team_id: str, user_id: str, now: datetime, tz_name: str, fresh: bool

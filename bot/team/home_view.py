@@ -12,6 +12,7 @@ from bot.render.messages import error_text, who
 from bot.render.mrkdwn import esc
 from bot.render.usage import money, num, pct
 from bot.team.home import HomeData
+from bot.team.home_gauges_view import gauge_blocks
 from bot.team.jobs.alerts import describe
 from bot.team.renewal_view import expiry_line
 
@@ -117,6 +118,7 @@ def home_view(data: HomeData) -> dict[str, Any]:
         header("QwenCloud usage"),
         *_status(data),
         *_usage(data),
+        *gauge_blocks(data.gauges),
         *_admin(data),
         divider(),
         section("Ask with `/qwen` anywhere; answers are private until you share them."),

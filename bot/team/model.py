@@ -15,9 +15,17 @@ from bot.storage.health import HealthStore
 from bot.storage.team_store import AlertRuleStore, SubscriptionStore
 from bot.team.accounts import AdminCheck
 from bot.team.digests import DigestBuilder
+from bot.team.home_gauges import GaugeService
+from bot.team.jobs.alert_kinds import BillingReadings
 from bot.team.jobs.tracking import TrackingMonitor
 from bot.team.outbox import SlackClients
 from bot.team.renewal import Logins
+
+
+@dataclass(frozen=True, slots=True)
+class BillingFeeds:
+    readings: BillingReadings
+    gauges: GaugeService
 
 
 @dataclass
@@ -37,6 +45,7 @@ class Team:
     settle_after: timedelta = timedelta(minutes=2)
     admins: AdminCheck = field(default_factory=lambda: AdminCheck(configured=frozenset()))
     renew_lead: timedelta = timedelta(hours=24)
+    feeds: BillingFeeds | None = None  # error-rate/spend-limit alerts and the App Home gauges read these
 
     def linker(self, team_id: str, account: str) -> str | None:
         row = self.health.get(team_id, account)

@@ -67,7 +67,7 @@ NUMBERS = st.one_of(
 
 @FUZZ
 @given(st.sampled_from(["payg daily above", "payg monthly above", "coding-plan 5h above",
-                        "free-tier qwen-plus below"]), NUMBERS)
+                        "free-tier qwen-plus below", "error-rate above", "spend-limit within"]), NUMBERS)
 def test_alert_thresholds_are_bounded_or_refused(rule: str, number: str) -> None:
     try:
         command = team_grammar.parse_team(f"alert add {rule} {number} prod")
@@ -78,6 +78,8 @@ def test_alert_thresholds_are_bounded_or_refused(rule: str, number: str) -> None
         return
     assert isinstance(threshold, Decimal) and threshold.is_finite()
     assert Decimal(0) <= threshold <= MAX_AMOUNT
+    if getattr(command, "kind", "") in ("error_rate", "spend_limit"):
+        assert threshold < 100  # percentages where 100 would mean never / always
     exponent = threshold.as_tuple().exponent
     assert not isinstance(exponent, int) or exponent >= -4
 

@@ -5,7 +5,8 @@ digest list | digest unsubscribe [ID|ACCOUNT] | digest preview [weekly|monthly] 
 alert add free-tier MODEL below X% [ACCOUNT]
 alert add coding-plan 5h|week|month above Y% [ACCOUNT]
 alert add payg daily|monthly above AMOUNT [ACCOUNT]
-alert list | alert remove ID
+alert add error-rate [1h] above X% [ACCOUNT] | alert add spend-limit within X% [ACCOUNT]
+alert list | alert remove ID   (parsed in team_alerts.py)
 link NAME | relink NAME | unlink NAME | accounts
 """
 
@@ -15,38 +16,26 @@ import re
 import shlex
 from dataclasses import dataclass
 from datetime import time
-from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from bot.base.errors import UsageError
 from bot.base.schedule import WEEKDAYS, Cadence, zone
 
-TEAM_HEADS = ("digest", "alert", "alerts", "link", "relink", "unlink", "accounts")
-ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
-AlertKind = Literal["free_tier", "coding_plan", "payg_daily", "payg_monthly"]
-WINDOWS = {
-    "5h": "per_5h",
-    "per-5h": "per_5h",
-    "per_5h": "per_5h",
-    "5-hour": "per_5h",
-    "week": "weekly",
-    "weekly": "weekly",
-    "month": "monthly",
-    "monthly": "monthly",
-}
+# the alert grammar and the shared texts live beside this module; their names stay importable from here
+from bot.core.grammar.team_alerts import MAX_AMOUNT as MAX_AMOUNT
+from bot.core.grammar.team_alerts import MAX_DECIMALS as MAX_DECIMALS
+from bot.core.grammar.team_alerts import WINDOWS as WINDOWS
+from bot.core.grammar.team_alerts import AlertAdd as AlertAdd
+from bot.core.grammar.team_alerts import AlertKind as AlertKind
+from bot.core.grammar.team_alerts import AlertList as AlertList
+from bot.core.grammar.team_alerts import AlertRemove as AlertRemove
+from bot.core.grammar.team_alerts import parse_alert
+from bot.core.grammar.team_help import ACCOUNT_NAME as ACCOUNT_NAME
+from bot.core.grammar.team_help import TEAM_HELP as TEAM_HELP
+from bot.core.grammar.team_help import TEAM_USAGE as TEAM_USAGE
+from bot.core.grammar.team_help import account_name as account_name
+from bot.core.grammar.team_help import team_error as team_error
 
-TEAM_USAGE = """\
-Team commands (admins):
-  /qwen digest subscribe [weekly|monthly] [DAY] [HH:MM] [TIMEZONE] [ACCOUNT]
-  /qwen digest list · /qwen digest unsubscribe [ID] · /qwen digest preview [weekly|monthly] [ACCOUNT]
-  /qwen alert add free-tier MODEL below 20% · /qwen alert add coding-plan 5h above 80%
-  /qwen alert add payg daily|monthly above 25 · /qwen alert list · /qwen alert remove ID
-  DM the bot: link NAME · relink NAME · unlink NAME · accounts"""
-# the compact form in `/qwen help` (every example parses: tests/unit/test_grammar_team.py)
-TEAM_HELP = """\
-Team (admins): digest subscribe|list|unsubscribe|preview    alert add|list|remove
-  DM the bot: link NAME · relink NAME · unlink NAME · accounts
-  e.g. /qwen digest subscribe weekly mon 09:00 · /qwen alert add payg daily above 25"""
+TEAM_HEADS = ("digest", "alert", "alerts", "link", "relink", "unlink", "accounts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,24 +64,6 @@ class DigestPreview:
 
 
 @dataclass(frozen=True, slots=True)
-class AlertAdd:
-    kind: AlertKind
-    target: str  # model id, window key, or "" for payg
-    threshold: Decimal
-    account: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AlertList:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class AlertRemove:
-    rule_id: int
-
-
-@dataclass(frozen=True, slots=True)
 class AccountAction:
     action: Literal["link", "relink", "unlink", "list"]
     name: str | None = None
@@ -108,10 +79,6 @@ TeamCommand = (
     | AlertRemove
     | AccountAction
 )
-
-
-def team_error(reason: str) -> UsageError:
-    return UsageError(f"{reason}\n{TEAM_USAGE}")
 
 
 def is_team_text(text: str) -> bool:
@@ -130,19 +97,12 @@ def parse_team(text: str) -> TeamCommand:
     if head == "digest":
         return _digest(rest)
     if head in ("alert", "alerts"):
-        return _alert(rest if head == "alert" else ["list", *rest])
+        return parse_alert(rest if head == "alert" else ["list", *rest])
     if head == "accounts":
         return AccountAction("list")
     if len(rest) != 1:
         raise team_error(f"`{head}` needs one account name, e.g. `{head} prod`.")
     return AccountAction(head, account_name(rest[0]))  # type: ignore[arg-type]
-
-
-def account_name(raw: str) -> str:
-    name = raw.strip().lower()
-    if not ACCOUNT_NAME.match(name):
-        raise team_error(f"'{raw}' is not a valid account name (letters, digits, . _ -; up to 40).")
-    return name
 
 
 def _digest(words: list[str]) -> TeamCommand:
@@ -234,80 +194,3 @@ def _timezone(word: str) -> str | None:
             continue
         return candidate
     raise team_error(f"Unknown timezone '{word}' (use an IANA name such as Europe/Berlin).")
-
-
-def _alert(words: list[str]) -> TeamCommand:
-    sub = words[0].lower() if words else "list"
-    rest = words[1:]
-    if sub == "list" and not rest:
-        return AlertList()
-    if sub in ("remove", "delete", "rm") and len(rest) == 1:
-        raw = rest[0].lstrip("#")
-        if not raw.isdigit():
-            raise team_error(f"'{rest[0]}' is not an alert id (see `/qwen alert list`).")
-        return AlertRemove(int(raw))
-    if sub == "add":
-        return _alert_add(rest)
-    raise team_error(f"I don't understand `alert {' '.join(words)}`.")
-
-
-def _alert_add(words: list[str]) -> AlertAdd:
-    low = [w.lower() for w in words]
-    account = account_name(words[4]) if len(words) == 5 else None
-    if len(words) not in (4, 5):
-        raise team_error("An alert is: KIND TARGET below|above VALUE [ACCOUNT].")
-    kind_word, target, direction, value = low[0], words[1], low[2], low[3]
-    if kind_word in ("free-tier", "freetier", "free"):
-        _expect(direction, "below")
-        return AlertAdd("free_tier", target, _percent(value), account)
-    if kind_word in ("coding-plan", "codingplan", "coding"):
-        _expect(direction, "above")
-        window = WINDOWS.get(target.lower())
-        if window is None:
-            raise team_error(f"Unknown coding-plan window '{target}' (5h, week or month).")
-        return AlertAdd("coding_plan", window, _percent(value), account)
-    if kind_word == "payg":
-        _expect(direction, "above")
-        if target.lower() not in ("daily", "monthly", "day", "month"):
-            raise team_error("A payg alert is daily or monthly.")
-        kind: AlertKind = "payg_daily" if target.lower().startswith("da") else "payg_monthly"
-        return AlertAdd(kind, "", _amount(value), account)
-    raise team_error(f"Unknown alert kind '{words[0]}' (free-tier, coding-plan or payg).")
-
-
-def _expect(direction: str, wanted: str) -> None:
-    if direction != wanted:
-        raise team_error(f"This alert fires {wanted} a threshold: use `{wanted}`.")
-
-
-MAX_AMOUNT = Decimal(10**9)  # a bound, far above any real spend: views render what is stored
-MAX_DECIMALS = 4  # money is shown to 4 places; more would be stored and never shown
-
-
-def _percent(raw: str) -> Decimal:
-    value = _number(raw.rstrip("%"))
-    if not 0 <= value <= 100 or _decimals(value) > MAX_DECIMALS:
-        raise team_error(f"'{raw}' is not a percentage between 0 and 100 (at most {MAX_DECIMALS} decimals).")
-    return value
-
-
-def _amount(raw: str) -> Decimal:
-    value = _number(raw.lstrip("$"))
-    if value <= 0 or value > MAX_AMOUNT or _decimals(value) > MAX_DECIMALS:
-        raise team_error(f"'{raw}' must be a positive amount up to 1000000000, with at most 4 decimals.")
-    return value
-
-
-def _decimals(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def _number(raw: str) -> Decimal:
-    try:
-        value = Decimal(raw)
-    except InvalidOperation as exc:
-        raise team_error(f"'{raw}' is not a number.") from exc
-    if not value.is_finite():
-        raise team_error(f"'{raw}' is not a number.")
-    return value

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from bot.devtools.simulator.burst import burst_logs
 from bot.devtools.simulator.dataset import IMAGE_MODEL, TEXT_MODELS, month_add, unit
 from bot.devtools.simulator.params import json_param
 
@@ -38,7 +39,14 @@ TOKEN_TEAMS = "sfm_tokenplanteams_dp_intl"
 TOKEN_ADDON = "sfm_tokenplanteamsaddon_dp_intl"
 CODING = "sfm_codingplan_public_intl"
 DEFAULT_LIMIT: dict[str, Any] = {"LimitAmount": "100.00", "AlertThreshold": 80}
-BILLING_KNOBS = ("token_plan", "usage_limit", "billing_currency", "business_error_apis", "logs_failure")
+BILLING_KNOBS = (
+    "token_plan",
+    "usage_limit",
+    "billing_currency",
+    "business_error_apis",
+    "logs_failure",
+    "logs_burst",
+)
 
 
 class BadParam(Exception):
@@ -303,6 +311,8 @@ def model_logs(state: SimState, req: dict[str, Any]) -> dict[str, Any]:
     while day <= last and not state.dataset.empty_usage:
         entries += day_logs(state, day)
         day += timedelta(days=1)
+    if not state.dataset.empty_usage:
+        entries += burst_logs(state.billing.logs_burst, state.dataset.seed, now)
     now_ms = int(now.timestamp() * 1000)
     matches = [e for e in entries if start_ms <= e["_ms"] < end_ms and e["_ms"] <= now_ms]
     wanted_id = req.get("modelRequestId")

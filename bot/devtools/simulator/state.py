@@ -23,6 +23,7 @@ class BillingKnobs:
     billing_currency: str = "USD"  # ListSettleBillTotalSummary / DescribeUsageLimit currency
     business_error_apis: dict[str, str] = field(default_factory=dict)  # envelope Api -> ret[0]
     logs_failure: str = ""  # non-empty: the logs payload is {success:false, message}
+    logs_burst: dict[str, Any] | None = None  # {calls, failed_pct, minutes}: calls before now (burst.py)
 
 
 @dataclass

@@ -9,7 +9,7 @@ the right side of the threshold clears `firing`, so the next crossing posts agai
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import groupby
@@ -27,6 +27,7 @@ from bot.render.usage import money, pct
 from bot.storage.delivery import Claim
 from bot.storage.owner import Owner
 from bot.storage.team_store import AlertRule
+from bot.team.jobs import alert_kinds
 from bot.team.outbox import Posted, Refused, RetryLater
 
 if TYPE_CHECKING:
@@ -39,12 +40,17 @@ WINDOW_LABELS = {"per_5h": "5-hour window", "weekly": "weekly window", "monthly"
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    month: Summary
+    month: Summary | None  # None: only billing-fed rules (error rate, spend limit) for this account
     today: Payg | None
+    billing: alert_kinds.Readings = field(default_factory=alert_kinds.Readings)
 
 
 def measure(rule: AlertRule, snap: Snapshot) -> Decimal | None:
     """The rule's current value (remaining %, used %, or spend), or None when there is nothing to measure."""
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.measure(rule, snap.billing)
+    if snap.month is None:
+        return None
     if rule.kind == "free_tier":
         entry = next((e for e in snap.month.free_tier if e.model_id == rule.target), None)
         if entry is None or entry.quota is None:
@@ -65,6 +71,8 @@ def measure(rule: AlertRule, snap: Snapshot) -> Decimal | None:
 def sane(rule: AlertRule) -> bool:
     """A stored threshold the views and checks can use (a rule stored before the grammar's bounds, or
     edited by hand, may hold anything)."""
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.sane(rule)
     t = rule.threshold
     return t.is_finite() and Decimal(0) <= t <= MAX_AMOUNT
 
@@ -72,6 +80,8 @@ def sane(rule: AlertRule) -> bool:
 def crossed(rule: AlertRule, value: Decimal) -> bool:
     if not sane(rule) or not value.is_finite():
         return False  # a bad rule never fires; describe() tells the admins to remove it
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.crossed(rule, value)
     return value < rule.threshold if rule.kind == "free_tier" else value > rule.threshold
 
 
@@ -86,6 +96,8 @@ def describe(rule: AlertRule) -> str:
 
 
 def _describe(rule: AlertRule) -> str:
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.describe(rule)
     if rule.kind == "free_tier":
         return f"free tier of `{esc(rule.target)}` below {pct(float(rule.threshold))} left"
     if rule.kind == "coding_plan":
@@ -103,6 +115,8 @@ def value_text(rule: AlertRule, value: Decimal) -> str:
 
 
 def _value_text(rule: AlertRule, value: Decimal) -> str:
+    if rule.kind in alert_kinds.KINDS:
+        return alert_kinds.value_text(rule, value)
     if rule.kind == "free_tier":
         return f"{pct(float(value))} left"
     if rule.kind == "coding_plan":
@@ -121,7 +135,9 @@ class AlertJob:
         clock: Clock,
         worker_id: str,
         check_every: timedelta = CHECK_EVERY,
+        readings: alert_kinds.BillingReadings | None = None,  # None: error-rate/limit rules measure nothing
     ) -> None:
+        self._readings = readings
         self._team = team
         self._usage = usage
         self._clock = clock
@@ -163,11 +179,17 @@ class AlertJob:
     def _snapshot(self, owner: Owner, rules: list[AlertRule], now: datetime) -> Snapshot:
         token = self._team.builder.token(owner, now=now)
         today = now.date()
-        month = self._usage.summary(token, DateRange(today.replace(day=1), today), fresh=True)
+        kinds = {r.kind for r in rules}
+        month = None
+        if kinds - set(alert_kinds.KINDS):  # the usage summary only for the rules that read it
+            month = self._usage.summary(token, DateRange(today.replace(day=1), today), fresh=True)
         daily = None
-        if any(r.kind == "payg_daily" for r in rules):
+        if "payg_daily" in kinds:
             daily = self._usage.payg(token, DateRange(today, today), fresh=True)
-        return Snapshot(month, daily)
+        billing = alert_kinds.Readings()
+        if self._readings is not None and kinds & set(alert_kinds.KINDS):
+            billing = self._readings.read(owner, kinds, now=now)
+        return Snapshot(month, daily, billing)
 
     def _apply(self, rule: AlertRule, value: Decimal | None, now: datetime) -> int:
         store = self._team.alert_rules
