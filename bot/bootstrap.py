@@ -299,14 +299,7 @@ def build_listeners(services: Services, team: Team) -> Listeners:
 
     s = services
     timezones = TimezoneResolver(default=s.settings.timezone)
-    login = LoginHandler(
-        login=s.login,
-        credentials=s.credentials,
-        pending=s.pending_logins,
-        client=s.client,
-        clock=s.clock,
-        timezones=timezones,
-    )
+    login = LoginHandler(login=s.login, clock=s.clock, timezones=timezones)
     usage = UsageHandler(
         answers=Answers(usage=s.usage, accounts=s.accounts, clock=s.clock),
         clock=s.clock,
@@ -342,8 +335,6 @@ def build_listeners(services: Services, team: Team) -> Listeners:
         home=HomeHandler(
             home=home,
             login=s.login,
-            credentials=s.credentials,
-            client=s.client,
             admins=team.admins,
             timezones=timezones,
             clock=s.clock,

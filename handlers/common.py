@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cachetools import TTLCache
 
+from bot.core.accounts import Owner
 from bot.render.blocks import Message
-from bot.storage.owner import Owner
 
 log = logging.getLogger("handlers")
 TZ_CACHE_SECONDS = 600.0

@@ -10,14 +10,10 @@ from bot.base.clock import Clock
 from bot.base.errors import UsageError
 from bot.core.grammar.team import account_name
 from bot.core.login import LoginService
-from bot.qwencloud.client import QwenCloudClient
 from bot.render.blocks import Message
 from bot.render.messages import error_message as render_error
 from bot.render.messages import notice
 from bot.slack.posting import open_dm
-from bot.storage.credentials import CredentialStore
-from bot.storage.owner import Owner
-from bot.storage.pending import NotifyTarget
 from bot.team.accounts import AdminCheck
 from bot.team.commands import REFUSAL
 from bot.team.home import HomeService
@@ -37,8 +33,6 @@ class HomeHandler:
         *,
         home: HomeService,
         login: LoginService,
-        credentials: CredentialStore,
-        client: QwenCloudClient,
         admins: AdminCheck,
         timezones: TimezoneResolver,
         clock: Clock,
@@ -47,8 +41,6 @@ class HomeHandler:
         self._commands = commands
         self._home = home
         self._login = login
-        self._credentials = credentials
-        self._qwen = client
         self._admins = admins
         self._timezones = timezones
         self._clock = clock
@@ -76,15 +68,12 @@ class HomeHandler:
 
     def on_login(self, body: dict[str, Any], client: Any) -> None:
         asker = asker_from(body)
-        view = self._login.start(asker.owner, notify=NotifyTarget(dm=asker.user_id))
+        view = self._login.start_for_chat(asker.owner, dm=asker.user_id)
         self.publish(client, asker.team_id, asker.user_id, login_url=view.verification_url)
 
     def on_logout(self, body: dict[str, Any], client: Any) -> None:
         asker = asker_from(body)
-        cred = self._credentials.get(Owner(asker.team_id, asker.user_id))
-        if cred is not None:
-            self._qwen.logout(cred.access_token)  # best effort
-        self._credentials.delete(asker.owner)
+        self._login.sign_out(asker.owner)
         self.publish(client, asker.team_id, asker.user_id)
 
     def on_refresh(self, body: dict[str, Any], client: Any) -> None:

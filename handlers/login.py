@@ -9,11 +9,8 @@ from slack_bolt import Ack, Respond
 
 from bot.base.clock import Clock
 from bot.core.login import LoginService
-from bot.qwencloud.client import QwenCloudClient
 from bot.render import messages as render
 from bot.render.blocks import Message
-from bot.storage.credentials import CredentialStore
-from bot.storage.pending import NotifyTarget, PendingLoginStore
 from handlers.common import Asker, TimezoneResolver, asker_from, log
 
 
@@ -22,40 +19,31 @@ class LoginHandler:
         self,
         *,
         login: LoginService,
-        credentials: CredentialStore,
-        pending: PendingLoginStore,
-        client: QwenCloudClient,
         clock: Clock,
         timezones: TimezoneResolver,
     ) -> None:
         self._login = login
-        self._credentials = credentials
-        self._pending = pending
-        self._client = client
         self._clock = clock
         self._timezones = timezones
 
     def login(self, asker: Asker) -> Message:
         now = self._clock.now()
-        cred = self._credentials.get(asker.owner)
+        cred = self._login.current(asker.owner)
         if cred is not None and not cred.is_expired(now):
             return render.already_linked(render.who(cred.user))
-        target = NotifyTarget(response_url=asker.response_url, channel=asker.channel_id, dm=asker.user_id)
-        view = self._login.start(asker.owner, notify=target)
+        view = self._login.start_for_chat(
+            asker.owner, response_url=asker.response_url, channel=asker.channel_id, dm=asker.user_id
+        )
         return render.login_link(view.verification_url, expires_in=view.expires_in(now), again=view.reused)
 
     def logout(self, asker: Asker) -> Message:
-        cred = self._credentials.get(asker.owner)
-        if cred is not None:
-            self._client.logout(cred.access_token)  # best effort: the client swallows errors
-        return render.logged_out(self._credentials.delete(asker.owner))
+        return render.logged_out(self._login.sign_out(asker.owner))
 
     def status(self, asker: Asker, tz_name: str) -> Message:
         now = self._clock.now()
-        cred = self._credentials.get(asker.owner)
+        cred = self._login.current(asker.owner)
         if cred is None:
-            pending = self._pending.get_active_for_owner(asker.owner, now=now)
-            url = pending.verification_url if pending is not None else None
+            url = self._login.pending_url(asker.owner)
             return render.status_message(render.StatusView(linked=False, pending_url=url), tz_name=tz_name)
         view = render.StatusView(
             linked=True, who=render.who(cred.user), expires_at=cred.expires_at, expired=cred.is_expired(now)

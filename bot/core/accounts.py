@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.base.clock import Clock
 from bot.base.errors import AuthRequired, TokenExpired
 from bot.storage.credentials import CredentialStore, StoredCredential
-from bot.storage.owner import Owner
+from bot.storage.owner import Owner as Owner  # re-exported: the handlers name an owner through core
 
 LOCAL_TEAM = "local"  # the terminal's owner: Owner("local", "cli:<OS user name>")
 

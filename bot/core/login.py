@@ -19,7 +19,7 @@ from bot.qwencloud.client import QwenCloudClient
 from bot.qwencloud.models import DeviceCredentials, DevicePoll, QwenUser
 from bot.qwencloud.pkce import new_client_id, new_pkce
 from bot.storage.app_state import CLIENT_ID_KEY, AppStateStore
-from bot.storage.credentials import CredentialStore
+from bot.storage.credentials import CredentialStore, StoredCredential
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget, PendingLogin, PendingLoginStore, Purpose, Status
 
@@ -118,6 +118,33 @@ class LoginService:
             return _view(row, reused=True)
         log.info("device flow %s started for %s (%s)", row.id, owner.team_id, purpose)
         return _view(row, reused=False)
+
+    # -- what the chat asks of a personal login (handlers never touch the stores or the wire client)
+    def start_for_chat(
+        self,
+        owner: Owner,
+        *,
+        response_url: str | None = None,
+        channel: str | None = None,
+        dm: str | None = None,
+    ) -> PendingLoginView:
+        """A personal flow whose outcome is announced where it was asked (response_url, else channel/DM)."""
+        return self.start(owner, notify=NotifyTarget(response_url=response_url, channel=channel, dm=dm))
+
+    def current(self, owner: Owner) -> StoredCredential | None:
+        return self._credentials.get(owner)
+
+    def pending_url(self, owner: Owner) -> str | None:
+        """The verification link of this owner's personal flow still waiting for approval, if any."""
+        pending = self._pending.get_active_for_owner(owner, now=self._clock.now())
+        return pending.verification_url if pending is not None else None
+
+    def sign_out(self, owner: Owner) -> bool:
+        """Revoke upstream (best effort: the client swallows errors), forget the token; False: none stored."""
+        cred = self._credentials.get(owner)
+        if cred is not None:
+            self._client.logout(cred.access_token)
+        return self._credentials.delete(owner)
 
     def poll_once(self, row: PendingLogin, *, worker_id: str, now: datetime | None = None) -> LoginOutcome:
         """One poll of a leased row; writes the result and releases the lease."""

@@ -170,6 +170,18 @@ def test_only_bootstrap_app_and_cli_import_handlers() -> None:
     assert offenders == []
 
 
+def test_handlers_never_touch_storage_or_the_wire_client() -> None:
+    """design.md §3: handlers get services handed in; the stores and the QwenCloud client stay below core."""
+    offenders = sorted(
+        f"{src} -> {dst}"
+        for src, targets in graph().items()
+        if room(src) == "handlers"
+        for dst in targets
+        if room(dst) in ("storage", "qwencloud")
+    )
+    assert offenders == []
+
+
 def test_devtools_import_nothing_else_from_bot() -> None:
     offenders = sorted(
         f"{src} -> {dst}"
