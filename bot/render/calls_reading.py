@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.grammar.calls import Limit, Logs, Plan, Window
 from bot.render.calls_view import SHORT
 from bot.render.catalog import Lang
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code
 
 WORDS: dict[Lang, dict[str, str]] = {
     "en": {"logs": "call logs", "limit": "spend limit", "plan": "plan status", "last": "last {n}",
@@ -38,9 +38,9 @@ def describe(command: object, *, lang: Lang = "en") -> str | None:
         return None
     parts = [words["logs"]]
     if command.request_id:
-        return f"{parts[0]} · {words['id'].format(id=f'`{esc(command.request_id)}`')}"
+        return f"{parts[0]} · {words['id'].format(id=f'{code(command.request_id)}')}"
     if command.statuses:
         parts.append(" + ".join(SHORT[s] for s in command.statuses))
-    parts += [f"`{esc(m)}`" for m in command.models]
+    parts += [f"{code(m)}" for m in command.models]
     parts.append(window_text(command.window, lang))
     return " · ".join(parts)

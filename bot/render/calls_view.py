@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.core.calls import ErrorRate, LogsReport, ModelCounts
 from bot.qwencloud.billing_models import CallLog
 from bot.render.blocks import Block, Message, code_sections, context, divider, fields, header, section
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code, esc
 
 CLASS_LABELS = {
     "SUCCESS": "Success (2xx)",
@@ -50,7 +50,7 @@ def span(start: datetime, end: datetime) -> str:
 
 def filter_text(statuses: tuple[str, ...], models: tuple[str, ...]) -> str:
     parts = [" + ".join(SHORT[s] for s in statuses)] if statuses else []
-    parts += [", ".join(f"`{esc(m)}`" for m in models)] if models else []
+    parts += [", ".join(f"{code(m)}" for m in models)] if models else []
     return "".join(f" · {p}" for p in parts)
 
 
@@ -61,7 +61,7 @@ def call_time(call: CallLog, tz_name: str) -> str:
 
 
 def failure_line(call: CallLog, tz_name: str) -> str:
-    model = f"`{esc(call.model)}`" if call.model else "—"
+    model = f"{code(call.model)}" if call.model else "—"
     return f"`{call_time(call, tz_name)}`  `{call.status_code}`  {model}  `{esc(call.request_id) or '—'}`"
 
 
@@ -147,13 +147,13 @@ def call_message(
     head = f"Call {request_id}"
     if call is None:
         days = max(1, round(looked.total_seconds() / 86400))
-        text = f"No call with request id `{esc(request_id)}` in the last {days} days."
+        text = f"No call with request id {code(request_id)} in the last {days} days."
         return Message(text, [header(head), section(text), data_context(tz_name, fetched_at)])
     usage = ", ".join(f"{esc(u.key)} {u.value:,}" for u in call.usages) or "—"
     items = [
         f"*Time*\n{call_time(call, tz_name)}",
         f"*Status*\n{call.status_code}",
-        f"*Model*\n`{esc(call.model)}`" if call.model else "*Model*\n—",
+        f"*Model*\n{code(call.model)}" if call.model else "*Model*\n—",
         f"*Latency*\n{_latency(call.duration_ms)}",
         f"*Usage*\n{usage}",
     ]

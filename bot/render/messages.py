@@ -27,7 +27,7 @@ from bot.render.blocks import (
     section,
     static_select,
 )
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code, esc
 
 # action ids: handlers register these; manifest and tests check them
 LOGIN_ACTION = "qwen_login"
@@ -221,7 +221,7 @@ def _error(exc: BaseException, said: str, step: str, offer_login: bool) -> Messa
         blocks = [section(f":warning: {esc(lines[0])}"), *code_sections("\n".join(lines[1:]) or USAGE_TEXT)]
     request_id = getattr(exc, "request_id", None)
     if request_id:
-        blocks.append(context(f"Request id `{esc(request_id)}`"))
+        blocks.append(context(f"Request id {code(request_id)}"))
     if offer_login:
         blocks.append(actions(login_button()))
     return Message(f"{said} {step}".strip(), blocks)

@@ -15,7 +15,7 @@ from bot.core.billing_answers import BillingAnswer, BillsAnswer
 from bot.core.chart import sparkline
 from bot.core.spend import KeySpend, SettledMonth, Spend
 from bot.render.blocks import Block, Message, code_sections, context, divider, header, section
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code, esc
 
 DASH = "—"
 
@@ -39,7 +39,7 @@ def _what(group: str) -> str:
 
 
 def _label(row: KeySpend) -> str:
-    return f"`{esc(row.label or row.key or DASH)}`"
+    return f"{code(row.label or row.key or DASH)}"
 
 
 # -- /qwen billing ------------------------------------------------------------------------------------------
@@ -109,10 +109,10 @@ def billing_words(answer: BillingAnswer) -> list[str]:
     elif growth is None:
         words.append(f"No API key spent more than in the previous period ({prev}).")
     elif growth.before == 0:
-        label = f"`{esc(growth.label or growth.key or DASH)}`"
+        label = f"{code(growth.label or growth.key or DASH)}"
         words.append(f"{label} grew most: {money(growth.now, cur)}, nothing in the previous period ({prev}).")
     else:
-        label = f"`{esc(growth.label or growth.key or DASH)}`"
+        label = f"{code(growth.label or growth.key or DASH)}"
         words.append(
             f"{label} grew most: {money(growth.now, cur)}, up {money(growth.change, cur)} "
             f"({pct(growth.change, growth.before)}) from {money(growth.before, cur)} ({prev})."
@@ -140,7 +140,7 @@ def bills_message(answer: BillsAnswer, *, tz_name: str, text_layout: str | None 
 
 
 def _month_line(m: SettledMonth, currency: str) -> str:
-    return f"`{esc(m.cycle)}`  {_sum(m.pretax, m.tax, m.aftertax, currency)}"
+    return f"{code(m.cycle)}  {_sum(m.pretax, m.tax, m.aftertax, currency)}"
 
 
 def _sum(pretax: Decimal, tax: Decimal, aftertax: Decimal, currency: str) -> str:
@@ -153,7 +153,7 @@ def bills_words(answer: BillsAnswer) -> list[str]:
         return ["No settled bills in this period."]
     big = answer.largest
     share = pct(big.aftertax, b.aftertax)
-    words = [f"Largest month: `{esc(big.cycle)}` with {money(big.aftertax, cur)} ({share} of the total)."]
+    words = [f"Largest month: {code(big.cycle)} with {money(big.aftertax, cur)} ({share} of the total)."]
     last, before = answer.last, answer.before
     if last is None or before is None:
         words.append("Only one settled month: nothing to compare.")
@@ -161,8 +161,8 @@ def bills_words(answer: BillsAnswer) -> list[str]:
     change = last.aftertax - before.aftertax
     trend = "up" if change > 0 else "down" if change < 0 else "flat"
     words.append(
-        f"`{esc(last.cycle)}` {money(last.aftertax, cur)}, {trend} {money(abs(change), cur)} "
-        f"({pct(abs(change), before.aftertax)}) from `{esc(before.cycle)}` ({money(before.aftertax, cur)})."
+        f"{code(last.cycle)} {money(last.aftertax, cur)}, {trend} {money(abs(change), cur)} "
+        f"({pct(abs(change), before.aftertax)}) from {code(before.cycle)} ({money(before.aftertax, cur)})."
     )
     return words
 

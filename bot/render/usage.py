@@ -30,7 +30,7 @@ from bot.render.blocks import (
     header,
     section,
 )
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code, esc
 
 MAX_LINES = 25  # per figure section; the rest is summarised in one line
 _UNITS = {"tokens": "tok", "images": "img", "characters": "char", "seconds": "sec", "voices": "voice"}
@@ -74,13 +74,13 @@ def free_tier_blocks(entries: tuple[FreeTierEntry, ...]) -> list[Block]:
     for e in ordered:
         q = e.quota
         if q is None:
-            lines.append(f"`{esc(e.model_id)}`  Free (Early Access)")
+            lines.append(f"{code(e.model_id)}  Free (Early Access)")
         elif q.status == "expire":
-            lines.append(f"`{esc(e.model_id)}`  expired ({num(q.total)} {esc(q.unit)})")
+            lines.append(f"{code(e.model_id)}  expired ({num(q.total)} {esc(q.unit)})")
         else:
             left = 100 - q.used_pct
             amounts = f"{num(q.remaining)} / {num(q.total)} {esc(q.unit)}"
-            lines.append(f"`{esc(e.model_id)}`  {amounts} · {pct(left)} left")
+            lines.append(f"{code(e.model_id)}  {amounts} · {pct(left)} left")
     return [section("*Free tier*\n" + _lines(lines, "models"))]
 
 
@@ -116,7 +116,7 @@ def payg_blocks(payg: Payg, rng: DateRange) -> list[Block]:
     if not payg.models:
         return [section(f"{title}\nNo pay-as-you-go usage in this period.")]
     ordered = sorted(payg.models, key=lambda m: m.cost, reverse=True)
-    lines = [f"`{esc(m.model_id)}`  {_usage(m.usage)} · {money(m.cost)}" for m in ordered]
+    lines = [f"{code(m.model_id)}  {_usage(m.usage)} · {money(m.cost)}" for m in ordered]
     return [section(f"{title}\n" + _lines(lines, "models"))]
 
 
@@ -126,16 +126,16 @@ def payg_blocks(payg: Payg, rng: DateRange) -> list[Block]:
 def finding_text(f: Finding) -> str:
     if isinstance(f, FreeTierBurn):
         if f.exhausted:
-            return f":red_circle: `{esc(f.model_id)}` free tier is used up; calls are billed pay-as-you-go."
+            return f":red_circle: {code(f.model_id)} free tier is used up; calls are billed pay-as-you-go."
         pace = f"about {num(round(f.per_day or 0)) if (f.per_day or 0) >= 10 else f'{f.per_day or 0:.2g}'}"
         pace += f" {esc(f.unit)}/day"
         if f.exhausted_on is None:
             return (
-                f"`{esc(f.model_id)}` free tier: {pct(f.remaining_pct)} left; "
+                f"{code(f.model_id)} free tier: {pct(f.remaining_pct)} left; "
                 f"at {pace} it lasts until it resets."
             )
         return (
-            f"`{esc(f.model_id)}` free tier: {pct(f.remaining_pct)} left; at {pace} it runs out around "
+            f"{code(f.model_id)} free tier: {pct(f.remaining_pct)} left; at {pace} it runs out around "
             f"*{f.exhausted_on.isoformat()}*."
         )
     if isinstance(f, CodingWindowNearLimit):
@@ -151,7 +151,7 @@ def finding_text(f: Finding) -> str:
         return f"Pay-as-you-go {money(f.current)}, {arrow} {change} from {money(f.previous)} ({prev})."
     if isinstance(f, TopModel):
         return (
-            f"`{esc(f.model_id)}` is {pct(f.share_pct)} of the spend "
+            f"{code(f.model_id)} is {pct(f.share_pct)} of the spend "
             f"({money(f.cost)} of {f.models} paid models)."
         )
     if isinstance(f, MonthEndProjection):

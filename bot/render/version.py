@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from bot.core.release import VersionCheck
 from bot.render.blocks import Message, context, section
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code, esc
 
 UPGRADE = "pip install --upgrade qwen-usage-bot"
 
 
 def version_check_message(found: VersionCheck) -> Message:
     if found.update_available:
-        line = f"*qwen-usage-bot* `{found.current}` · latest `{esc(found.latest)}`: an update is available."
+        line = f"*qwen-usage-bot* `{found.current}` · latest {code(found.latest)}: an update is available."
         return Message(f"qwen-usage-bot {found.current}; {esc(found.latest)} is available",
                        [section(line), context(f"Upgrade with `{UPGRADE}`, then restart the bot.")])
-    line = f"*qwen-usage-bot* `{found.current}` · latest `{esc(found.latest)}`: up to date."
+    line = f"*qwen-usage-bot* `{found.current}` · latest {code(found.latest)}: up to date."
     return Message(f"qwen-usage-bot {found.current} is up to date", [section(line)])
 
 

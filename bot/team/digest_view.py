@@ -12,7 +12,7 @@ from decimal import Decimal
 from bot.core.chart import sparkline
 from bot.render.blocks import Block, Message, context, divider, header, section
 from bot.render.messages import notice
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code, esc
 from bot.render.usage import analysis_blocks, finding_text, money, num, pct
 from bot.team.digests import DigestReport
 from bot.team.spend_view import api_key_lines, limit_line, limit_note
@@ -45,7 +45,7 @@ def _top_lines(report: DigestReport) -> str:
     total = report.payg.total_cost
     if not report.top.top:
         return "*Top models*\nNo pay-as-you-go spend in this period."
-    lines = [f"`{esc(model)}`  {money(cost)} · {_share(cost, total)}" for model, cost in report.top.top]
+    lines = [f"{code(model)}  {money(cost)} · {_share(cost, total)}" for model, cost in report.top.top]
     if report.top.other_count:
         noun = "model" if report.top.other_count == 1 else "models"
         lines.append(
@@ -91,11 +91,11 @@ def _free_tier_lines(report: DigestReport) -> list[Block]:
     lines = []
     for f in report.free_tier_low:
         if f.exhausted:
-            lines.append(f":red_circle: `{esc(f.model_id)}` used up")
+            lines.append(f":red_circle: {code(f.model_id)} used up")
         else:
             reset = f", resets {f.resets_on.isoformat()}" if f.resets_on else ""
             lines.append(
-                f"`{esc(f.model_id)}`  {num(f.remaining)} / {num(f.total)} {esc(f.unit)} · "
+                f"{code(f.model_id)}  {num(f.remaining)} / {num(f.total)} {esc(f.unit)} · "
                 f"{pct(f.remaining_pct)} left{reset}"
             )
     return [section("*Free tier running low*\n" + "\n".join(lines[:20]))]

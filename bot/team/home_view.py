@@ -9,7 +9,7 @@ from bot.core.grammar.team import TEAM_USAGE
 from bot.core.grammar.usage import USAGE_TEXT
 from bot.render.blocks import Block, actions, button, code_sections, context, divider, fit, header, section
 from bot.render.messages import error_text, who
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code, esc
 from bot.render.usage import money, num, pct
 from bot.team.home import HomeData
 from bot.team.home_gauges_view import gauge_blocks
@@ -69,7 +69,7 @@ def _usage(data: HomeData) -> list[Block]:
         q = entry.quota
         assert q is not None
         lines.append(
-            f"Free tier `{esc(entry.model_id)}`: {num(q.remaining)} / {num(q.total)} {esc(q.unit)} · "
+            f"Free tier {code(entry.model_id)}: {num(q.remaining)} / {num(q.total)} {esc(q.unit)} · "
             f"{pct(100 - q.used_pct)} left"
         )
     plan = s.coding_plan

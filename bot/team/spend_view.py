@@ -8,7 +8,7 @@ from decimal import Decimal
 from bot.core.calls import ErrorRate
 from bot.core.limit import LimitStatus
 from bot.core.spend import KeySpend, TopKeys
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code, esc
 from bot.render.usage import money, pct
 
 GAUGE_CELLS = 10
@@ -22,7 +22,7 @@ def amount(value: Decimal, currency: str) -> str:
 
 def key_label(row: KeySpend) -> str:
     label = row.label or row.key
-    return f"`{esc(label)}`" if label else "_no API key_"
+    return f"{code(label)}" if label else "_no API key_"
 
 
 def api_key_lines(top: TopKeys) -> str:

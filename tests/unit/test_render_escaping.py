@@ -18,7 +18,7 @@ from bot.qwencloud.models import FreeTierQuota
 from bot.qwencloud.results import CodingPlan, CodingWindow, FreeTierEntry, Payg, PaygModel, Summary, TokenPlan
 from bot.render import messages as render
 from bot.render.blocks import code_sections
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code, esc
 from bot.render.usage import summary_message
 
 EVIL = ("<!channel>", "<https://evil.example|qwen-plus>", "<@U_ADMIN>", "a&b")
@@ -76,6 +76,26 @@ def test_esc_leaves_no_angle_bracket_and_round_trips(text: str) -> None:
     escaped = esc(text)
     assert "<" not in escaped and ">" not in escaped
     assert escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == text
+
+
+@given(st.text(max_size=200))
+def test_a_code_span_of_any_text_stays_one_span(text: str) -> None:
+    span = code(text)
+    assert span.startswith("`") and span.endswith("`") and span.count("`") == 2
+    assert "<" not in span and ">" not in span
+
+
+def test_a_backtick_in_a_model_name_cannot_end_its_span_early() -> None:
+    evil = "qwen` *bold* <!here>"
+    payload = summary_message(
+        Summary(
+            DateRange(date(2026, 3, 1), date(2026, 3, 31)), (), CodingPlan(False), TokenPlan(False),
+            Payg((PaygModel(evil, (("tokens", 5),), Decimal(1)),), Decimal(1)),
+        ),
+        [], tz_name="UTC", fetched_at=AT,
+    ).payload()
+    text = json.dumps(payload["blocks"], ensure_ascii=False)
+    assert "`qwen\u02cb *bold* &lt;!here&gt;`" in text
 
 
 def test_code_sections_never_split_an_entity() -> None:

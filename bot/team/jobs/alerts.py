@@ -22,7 +22,7 @@ from bot.core.grammar.team import MAX_AMOUNT
 from bot.core.usage import UsageService
 from bot.qwencloud.results import Payg, Summary
 from bot.render.messages import notice
-from bot.render.mrkdwn import esc
+from bot.render.mrkdwn import code
 from bot.render.usage import money, pct
 from bot.storage.delivery import Claim
 from bot.storage.owner import Owner
@@ -99,7 +99,7 @@ def _describe(rule: AlertRule) -> str:
     if rule.kind in alert_kinds.KINDS:
         return alert_kinds.describe(rule)
     if rule.kind == "free_tier":
-        return f"free tier of `{esc(rule.target)}` below {pct(float(rule.threshold))} left"
+        return f"free tier of {code(rule.target)} below {pct(float(rule.threshold))} left"
     if rule.kind == "coding_plan":
         window = WINDOW_LABELS.get(rule.target, rule.target)
         return f"coding plan {window} above {pct(float(rule.threshold))} used"
