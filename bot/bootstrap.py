@@ -256,7 +256,9 @@ def build_team(services: Services, *, slack: SlackClients) -> Team:
         renew_lead=timedelta(hours=settings.renew_lead_hours),
         feeds=billing_feeds(services),
     )
-    team.tracking = TrackingMonitor(health=health, slack=slack, admins_for=team.admins_for)
+    team.tracking = TrackingMonitor(
+        health=health, slack=slack, admins_for=team.admins_for, renewal_asks=True  # RenewalJob: Bot.jobs
+    )
     return team
 
 

@@ -49,6 +49,7 @@ class Faults:
         self._faults: list[Fault] = []
         self._channel_rate: float | None = None
         self._last_post: dict[str, float] = {}
+        self._applied: dict[str, int] = {}
 
     def rate_limit(self, method: str, *, channel: str | None = None, retry_after: int = 1,
                    times: int | None = 1) -> None:
@@ -79,6 +80,11 @@ class Faults:
             self._channel_rate = None
             self._last_post.clear()
 
+    def applied(self, method: str) -> int:
+        """How many requests for `method` a fault has met so far (a delayed one is then in the server)."""
+        with self._lock:
+            return self._applied.get(method, 0)
+
     def _add(self, fault: Fault) -> None:
         with self._lock:
             self._faults.append(fault)
@@ -92,6 +98,7 @@ class Faults:
                     fault.times -= 1
                     if fault.times <= 0:
                         self._faults.remove(fault)
+                self._applied[method] = self._applied.get(method, 0) + 1
                 return _injected(fault)
             if method == "chat.postMessage" and self._channel_rate and channel:
                 now = time.monotonic()

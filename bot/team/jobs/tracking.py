@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from bot.base.errors import AuthError, QwenBotError
+from bot.base.errors import AuthError, QwenBotError, TokenExpired
 from bot.render.messages import notice
 from bot.storage.health import HealthStore
 from bot.team.outbox import SlackClients
@@ -25,11 +25,15 @@ class TrackingMonitor:
         slack: SlackClients,
         admins_for: Callable[[str, str], Iterable[str]],
         failures_before_notice: int = FAILURES_BEFORE_NOTICE,
+        renewal_asks: bool = False,
     ) -> None:
         self._health = health
         self._slack = slack
         self._admins_for = admins_for
         self._threshold = failures_before_notice
+        # The renewal job asks the admins ahead of each slot, with a button, to renew a login that expires:
+        # a second DM at the slot for the same expiry would only repeat it. Revoked logins still get one.
+        self._renewal_asks = renewal_asks
 
     def ok(self, team_id: str, account: str, *, now: datetime) -> None:
         self._health.success(team_id, account, now=now)
@@ -42,6 +46,8 @@ class TrackingMonitor:
         reason = "login expired or revoked" if auth else f"QwenCloud keeps failing ({code})"
         failures = self._health.failure(team_id, account, reason=reason, now=now)
         if not auth and failures < self._threshold:
+            return
+        if self._renewal_asks and isinstance(exc, TokenExpired):
             return
         if self._health.claim_notice(team_id, account, now=now):
             self._tell_admins(team_id, account, reason, auth=auth)
