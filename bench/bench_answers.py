@@ -18,6 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "bench"), str(REPO)]  # bench_e2e_stack, and the tests' fakes it builds on
 from bench_e2e_stack import machine, median, stack  # noqa: E402
+from sections import write_section  # noqa: E402
 
 HEADING = "## Slack answers end to end (`bench/bench_answers.py`)"
 COMMANDS = (
@@ -77,20 +78,8 @@ a monthly chart for ranges over a quarter would save a quarter of them. `plan` i
 """
     print(section)
     if not args.no_write:
-        _write(REPO / "docs" / "benchmarks.md", section)
+        write_section(REPO / "docs" / "benchmarks.md", HEADING, section)
     return 0
-
-
-def _write(target: Path, section: str) -> None:
-    """Replace this benchmark's section (up to the next `## `), or append it."""
-    text = target.read_text()
-    start = text.find(HEADING)
-    if start < 0:
-        target.write_text(text.rstrip("\n") + "\n\n" + section)
-        return
-    end = text.find("\n## ", start + len(HEADING))
-    rest = text[end:] if end >= 0 else "\n"
-    target.write_text(text[:start] + section.rstrip("\n") + "\n" + rest)
 
 
 if __name__ == "__main__":

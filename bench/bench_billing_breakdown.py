@@ -1,7 +1,7 @@
 """Benchmark: `billing breakdown` for a full month by API key, ours vs the official CLI 1.4.1.
 
 Both talk to one `qwen-bot simulator --latency-ms 100` process (every call costs 100 ms, calls overlap).
-Appends the medians to docs/benchmarks.md (a section of its own; the rest of the file is left alone).
+Writes the medians to docs/benchmarks.md (its own section, replaced on a rerun; the rest is left alone).
 
     .venv/bin/python bench/bench_billing_breakdown.py [--runs 7] [--latency-ms 100] [--no-write]
 """
@@ -26,10 +26,12 @@ from bench.bench_year_summary import (  # noqa: E402
     machine,
     start_simulator_process,
 )
+from bench.sections import write_section  # noqa: E402
 from tests.conformance.official import OfficialCli, official_cli_path  # noqa: E402
 from tests.conformance.ours import OurCli  # noqa: E402
 
 NOW = "2026-12-15T10:00:00Z"
+HEADING = "## `billing breakdown --group-by api-key` for a full month (ours vs official CLI 1.4.1)"
 SHAPES = {
     "day slices (`--period 2026-11`)": (
         "billing",
@@ -96,9 +98,7 @@ def main(argv: list[str]) -> int:
     finally:
         sim.terminate()
         sim.wait(timeout=10)
-    section = f"""
-
-## `billing breakdown --group-by api-key` for a full month (ours vs official CLI 1.4.1)
+    section = f"""{HEADING}
 
 Produced by `bench/bench_billing_breakdown.py` on {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}: whole
 processes against one `qwen-bot simulator --latency-ms {args.latency_ms}`, clock frozen at {NOW}, TZ=UTC,
@@ -115,8 +115,7 @@ difference is start-up: `qwen-bot billing` imports only its own subcommand and t
 """
     print(section)
     if not args.no_write:
-        target = REPO / "docs" / "benchmarks.md"
-        target.write_text(target.read_text().rstrip("\n") + section)
+        write_section(REPO / "docs" / "benchmarks.md", HEADING, section)
     return 0
 
 
