@@ -35,6 +35,14 @@ def expiry_line(expires_at: datetime, login: AccountLogin | None, now: datetime)
     return f"{state} {when(expires_at)} · feeds {feeds}"
 
 
+def admins_line(linked_by: str | None, renewed_by: str | None) -> str:
+    """The `accounts` DM's " · linked by @A · renewed by @B" (B only when someone else renewed it)."""
+    line = f" · linked by <@{esc(linked_by)}>" if linked_by else ""
+    if renewed_by and renewed_by != linked_by:
+        line += f" · renewed by <@{esc(renewed_by)}>"
+    return line
+
+
 def _waiting(renewal: Renewal) -> list[str]:
     login, slot = renewal.login, renewal.slot
     lines = [

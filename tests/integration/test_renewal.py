@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time as clock
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
@@ -17,9 +17,13 @@ import pytest
 
 from bot.base.schedule import Schedule
 from bot.bootstrap import Services, digest_job
-from bot.devtools.localslack import ADMIN, GENERAL, FakeSlack
+from bot.core.grammar.team import AccountAction
+from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, FakeSlack
+from bot.devtools.simulator.server import SimulatorHandle, start_simulator
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.storage.owner import Owner
+from bot.team.accounts import AdminCheck, LinkStarted, TeamAccounts
+from bot.team.commands import Asked, TeamCommands
 from bot.team.jobs.renewal import RenewalJob
 from bot.team.model import Team
 from bot.team.renewal_view import RENEW_ACTION
@@ -28,6 +32,13 @@ from tests.integration.conftest import TOKEN
 
 SLOT = datetime(2026, 4, 13, 9, 0, tzinfo=UTC)  # a Monday
 NOW = SLOT - timedelta(hours=30)
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimulatorHandle]:
+    """Only for the tests that start a real device flow (link / relink)."""
+    with start_simulator(now=NOW) as handle:
+        yield handle
 
 
 @pytest.fixture
@@ -175,3 +186,42 @@ def test_many_accounts_fit_block_kit_and_one_pass_stays_fast(
     started = clock.perf_counter()
     assert job(team, "w2").run_due(SLOT - timedelta(hours=19)) == 0
     print(f"renewal pass with nothing to send: {clock.perf_counter() - started:.2f}s")
+
+
+def test_a_relink_by_another_admin_keeps_the_first_linker(
+    team_services: Callable[..., Services], slack: FakeSlack, sim: SimulatorHandle
+) -> None:
+    """The renewal DM goes to whoever linked the account first; the `accounts` DM shows both admins."""
+    services = team_services(NOW, api_endpoint=sim.url, auth_endpoint=sim.url)
+    team, team_id = static_team(services, TOKEN), slack.ws.team_id
+    accounts = TeamAccounts(
+        login=services.login,
+        credentials=services.credentials,
+        client=services.client,
+        health=team.health,
+        clock=services.clock,
+    )
+    assert isinstance(accounts.link(team_id, ADMIN, "ops"), LinkStarted)
+    login(services, team_id, SLOT - timedelta(hours=2))  # the admin's device flow completed
+    assert isinstance(accounts.link(team_id, MEMBER, "ops", relink=True), LinkStarted)  # another admin
+    assert team.renewers(team_id, "ops") == [ADMIN]
+    team.subscriptions.add(
+        team_id=team_id,
+        channel_id=GENERAL,
+        account="ops",
+        schedule=Schedule("weekly", 0, time(9, 0), "UTC"),
+        created_by=MEMBER,
+        now=NOW,
+    )
+    assert job(team, "w1").run_due(SLOT - timedelta(hours=20)) == 1
+    assert len(asks(slack)) == 1
+    assert not [m for m in slack.dms(MEMBER) if "QwenCloud login to renew" in m.text]
+    admins = AdminCheck(configured=frozenset({f"{team_id}:{ADMIN}"}))
+    commands = TeamCommands(team=team, accounts=accounts, admins=admins, clock=services.clock)
+    listing = json.dumps(
+        commands.answer(AccountAction("list"), Asked(team_id, ADMIN, None, "UTC"), None, None).payload()  # type: ignore[arg-type]
+    )
+    assert f"linked by <@{ADMIN}>" in listing and f"renewed by <@{MEMBER}>" in listing
+    accounts.unlink(team_id, "ops")  # gone: whoever links it next is its first linker
+    assert isinstance(accounts.link(team_id, MEMBER, "ops"), LinkStarted)
+    assert team.renewers(team_id, "ops") == [MEMBER]
