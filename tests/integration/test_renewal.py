@@ -137,7 +137,7 @@ def test_dm_names_the_alerts_and_every_account_of_the_admin(
             created_by=ADMIN,
             now=NOW,
         )
-    assert job(team, "w1").run_due(SLOT - timedelta(hours=20)) == 2
+    assert job(team, "w1").run_due(SLOT - timedelta(hours=20)) == 3  # ops: its alerts' expiry and the digest
     [dm] = asks(slack)
     assert "*ops*" in dm and "*prod*" in dm and dm.count(RENEW_ACTION) == 2
     assert "pay-as-you-go spend today above" in dm and "its alerts stop" not in dm
@@ -306,3 +306,68 @@ def test_an_unknown_dm_stays_failed_when_no_longer_needed_or_history_unreadable(
     assert prod["state"] == "failed" and "no longer needed" in str(prod["error"])
     assert job(team, "w1").run_due(ASKED + timedelta(minutes=10)) == 0
     assert asks(slack) == []
+
+
+def add_alert(team: Team, team_id: str, account: str) -> None:
+    team.alert_rules.add(
+        team_id=team_id,
+        channel_id=GENERAL,
+        account=account,
+        kind="payg_daily",
+        target="",
+        threshold=Decimal(5),
+        created_by=ADMIN,
+        now=NOW,
+    )
+
+
+def test_an_alerts_only_account_is_asked_from_the_lead_time_before_its_expiry_and_an_hour_before(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    team_id = slack.ws.team_id
+    expiry = SLOT - timedelta(hours=3)  # its alerts stop then
+    login(services, team_id, expiry, name="prod")
+    team.health.linked_by(team_id, "prod", ADMIN, now=NOW)
+    add_alert(team, team_id, "prod")
+    login(services, team_id, SLOT + timedelta(days=30))  # ops (the digest) is fine: only prod is asked for
+    w1, w2 = job(team, "w1"), job(team, "w2")
+    assert w1.run_due(expiry - timedelta(hours=25)) == 0  # before the lead time
+    assert w1.run_due(expiry - timedelta(hours=23)) == 1
+    assert w2.run_due(expiry - timedelta(hours=23)) == 0
+    assert w2.run_due(expiry - timedelta(hours=2)) == 0
+    assert w1.run_due(expiry - timedelta(minutes=50)) == 1  # the last call, an hour before
+    assert w2.run_due(expiry - timedelta(minutes=10)) == 0
+    assert w2.run_due(expiry + timedelta(minutes=10)) == 0  # the expiry itself brings nothing new
+    first, last = asks(slack)
+    assert "*prod*" in first and "expires 2026-04-13 06:00 UTC" in first and "pay-as-you-go" in first
+    assert "Last call" in last and "*ops*" not in first + last
+
+
+def test_an_account_with_digests_and_alerts_is_asked_before_its_alerts_stop_too(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    """ops feeds Monday's digest and an alert; its login expires the Friday before: asked from the lead time
+    before Friday (the alerts stop then), not only before Monday's digest; one section per account."""
+    team_id = slack.ws.team_id
+    expiry = SLOT - timedelta(days=3)
+    login(services, team_id, expiry)
+    add_alert(team, team_id, "ops")
+    worker = job(team, "w1")
+    assert worker.run_due(expiry - timedelta(hours=23)) == 1
+    assert worker.run_due(expiry - timedelta(minutes=50)) == 1  # the last call before the alerts stop
+    assert worker.run_due(expiry + timedelta(hours=1)) == 0
+    assert worker.run_due(SLOT - timedelta(hours=23)) == 1  # still expired: asked before the digest too
+    ahead, last, digest = asks(slack)
+    assert "pay-as-you-go" in ahead and "weekly digest" not in ahead and "Last call" in last
+    assert "weekly digest" in digest and digest.count(RENEW_ACTION) == 1
+
+
+def test_both_slots_in_one_pass_make_one_section_per_account(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    team_id = slack.ws.team_id
+    login(services, team_id, SLOT - timedelta(hours=5))  # the expiry and the digest within one lead time
+    add_alert(team, team_id, "ops")
+    assert job(team, "w1").run_due(SLOT - timedelta(hours=20)) == 2  # two slots: two rows, one DM
+    [dm] = asks(slack)
+    assert dm.count(RENEW_ACTION) == 1 and "weekly digest" in dm and dm.count("pay-as-you-go") == 1
