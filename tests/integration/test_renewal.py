@@ -371,3 +371,23 @@ def test_both_slots_in_one_pass_make_one_section_per_account(
     assert job(team, "w1").run_due(SLOT - timedelta(hours=20)) == 2  # two slots: two rows, one DM
     [dm] = asks(slack)
     assert dm.count(RENEW_ACTION) == 1 and "weekly digest" in dm and dm.count("pay-as-you-go") == 1
+
+
+def test_a_dm_whose_worker_died_while_posting_is_sent_once_more(
+    services: Services, team: Team, slack: FakeSlack
+) -> None:
+    team_id = slack.ws.team_id
+    login(services, team_id, SLOT - timedelta(hours=2))
+    key = {"team_id": team_id, "account": "ops", "slot": SLOT, "kind": "ahead", "target": ADMIN}
+    claim = team.renewal_notices.create(key, worker_id="dead", now=ASKED)
+    poster = team.slack.for_team(team_id)
+    channel = poster.open_dm(ADMIN) if poster is not None else None
+    assert claim is not None and channel is not None
+    assert team.renewal_notices.sending(claim, now=ASKED, channel_id=channel)  # ...and the worker died here
+    assert job(team, "w1").run_due(ASKED + timedelta(minutes=1)) == 0  # its lease still runs
+    assert job(team, "w1").run_due(ASKED + timedelta(minutes=3)) == 0  # lease over: outcome unknown
+    assert dm_rows(team, team_id, "ops")[0]["state"] == "failed"
+    assert job(team, "w2").run_due(ASKED + timedelta(minutes=6)) == 1  # not in the DM's history: sent again
+    assert len(asks(slack)) == 1 and dm_rows(team, team_id, "ops")[0]["state"] == "posted"
+    assert job(team, "w1").run_due(ASKED + timedelta(minutes=10)) == 0
+    assert len(asks(slack)) == 1
