@@ -55,6 +55,14 @@ class AdminCheck:
             out += [e for e in self.configured if ":" not in e]
         return out
 
+    def to_ask(self, team_id: str) -> list[str]:
+        """The configured admins (user ids) to DM about this team's logins from a worker: its `TEAM:USER`
+        entries, and bare ids in single-token mode (one workspace, so no auth.test pin is needed)."""
+        out = {e.partition(":")[2] for e in self.configured if e.partition(":")[0] == team_id and ":" in e}
+        if self._single:
+            out.update(e for e in self.configured if ":" not in e)
+        return sorted(out)
+
     def is_admin(self, client: Any, team_id: str, user_id: str) -> bool:
         if f"{team_id}:{user_id}" in self.configured:
             return True

@@ -391,3 +391,26 @@ def test_a_dm_whose_worker_died_while_posting_is_sent_once_more(
     assert len(asks(slack)) == 1 and dm_rows(team, team_id, "ops")[0]["state"] == "posted"
     assert job(team, "w1").run_due(ASKED + timedelta(minutes=10)) == 0
     assert len(asks(slack)) == 1
+
+
+def test_without_a_linker_the_configured_admins_of_the_team_are_asked(
+    team_services: Callable[..., Services], slack: FakeSlack
+) -> None:
+    """QWEN_BOT_ADMINS entries are `TEAM:USER`: the DM goes to the user id, and only for their own team."""
+    team_id = slack.ws.team_id
+    admins = frozenset({f"{team_id}:{ADMIN}", f"T_ELSEWHERE:{MEMBER}"})
+    services = team_services(NOW, admins=admins)
+    team = static_team(services, TOKEN)
+    assert team.renewers(team_id, "ops") == [ADMIN]
+    login(services, team_id, SLOT - timedelta(hours=2))
+    team.subscriptions.add(
+        team_id=team_id,
+        channel_id=GENERAL,
+        account="ops",
+        schedule=Schedule("weekly", 0, time(9, 0), "UTC"),
+        created_by=ADMIN,
+        now=NOW,
+    )
+    assert job(team, "w1").run_due(ASKED) == 1
+    assert len(asks(slack)) == 1
+    assert team.renewal_notices.find({"team_id": team_id, "target": ADMIN, "kind": "ahead"}) is not None
