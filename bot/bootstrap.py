@@ -170,6 +170,7 @@ class Bot:
                 recipients=team.renewers,
                 worker_id=worker_id,
                 lead=team.renew_lead,
+                settle_after=team.settle_after,
             ),
             AlertJob(
                 team=team,

@@ -142,7 +142,10 @@ HISTORY_PAGES = 10  # 2,000 messages since the claim; beyond that the outcome st
 def carries_run(message: dict[str, Any], event_type: str, run_id: int) -> bool:
     metadata = message.get("metadata") or {}
     payload = metadata.get("event_payload") or {}
-    return bool(metadata.get("event_type") == event_type and str(payload.get("run_id")) == str(run_id))
+    listed = payload.get("run_ids")  # one renewal DM names many rows
+    ids = listed if isinstance(listed, list) else []
+    ours = str(payload.get("run_id")) == str(run_id) or str(run_id) in {str(i) for i in ids}
+    return bool(metadata.get("event_type") == event_type and ours)
 
 
 def web_client(token: str | None, base_url: str) -> WebClient:

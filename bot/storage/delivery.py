@@ -131,9 +131,13 @@ class Deliveries:
             )
 
     # ---- outcome unknown: settled by the channel's history (bot.team.jobs.digest) ---------------------
-    def unknown(self, *, settled_before: datetime, limit: int = 50) -> list[RowMapping]:
-        """`failed` rows whose post may or may not exist (never resolved, last touched before the cut)."""
+    def unknown(
+        self, *, settled_before: datetime, limit: int = 50, where: dict[str, tuple[Any, ...]] | None = None
+    ) -> list[RowMapping]:
+        """`failed` rows whose post may or may not exist (never resolved, last touched before the cut);
+        `where` narrows them (column -> allowed values)."""
         t = self._t
+        narrow = [t.c[name].in_(values) for name, values in (where or {}).items()]
         with self._engine.connect() as conn:
             return list(
                 conn.execute(
@@ -144,6 +148,7 @@ class Deliveries:
                         t.c.channel_id.is_not(None),
                         t.c.error.like(UNKNOWN_PREFIX + "%"),
                         t.c.updated_at <= settled_before,
+                        *narrow,
                     )
                     .order_by(t.c.id)
                     .limit(limit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, insert, select, update
+from sqlalchemy import Engine, and_, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
@@ -63,11 +63,22 @@ class HealthStore:
             )
 
     def linked_by(self, team_id: str, account: str, admin: str, *, now: datetime) -> None:
+        """A first link (the account had no login): `admin` is its linker; no renewer yet."""
         self._ensure(team_id, account, now)
         t = account_health.c
         with self._engine.begin() as conn:
             stmt = update(account_health).where(t.team_id == team_id, t.account == account)
-            conn.execute(stmt.values(linked_by=admin, updated_at=now))
+            conn.execute(stmt.values(linked_by=admin, renewed_by=None, renewed_at=None, updated_at=now))
+
+    def renewed_by(self, team_id: str, account: str, admin: str, *, now: datetime) -> None:
+        """A renewal (relink, Renew button): recorded beside the first linker, never over it (an account
+        linked before the linker was recorded gets this admin as its linker)."""
+        self._ensure(team_id, account, now)
+        t = account_health.c
+        with self._engine.begin() as conn:
+            stmt = update(account_health).where(t.team_id == team_id, t.account == account)
+            linker = func.coalesce(t.linked_by, admin)
+            conn.execute(stmt.values(linked_by=linker, renewed_by=admin, renewed_at=now, updated_at=now))
 
     def get(self, team_id: str, account: str) -> RowMapping | None:
         t = account_health.c

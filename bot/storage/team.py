@@ -125,6 +125,8 @@ account_health = Table(
     Column("broken_since", UTCDateTime()),
     Column("reason", Text),
     Column("notified_at", UTCDateTime()),  # admins told about this breakage (reset on recovery)
-    Column("linked_by", String(64)),
+    Column("linked_by", String(64)),  # the admin who linked it first: the renewal DMs go to them
     Column("updated_at", UTCDateTime(), nullable=False),
+    Column("renewed_by", String(64)),  # the admin who renewed the login last (relink, Renew button)
+    Column("renewed_at", UTCDateTime()),
 )

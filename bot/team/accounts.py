@@ -55,6 +55,14 @@ class AdminCheck:
             out += [e for e in self.configured if ":" not in e]
         return out
 
+    def to_ask(self, team_id: str) -> list[str]:
+        """The configured admins (user ids) to DM about this team's logins from a worker: its `TEAM:USER`
+        entries, and bare ids in single-token mode (one workspace, so no auth.test pin is needed)."""
+        out = {e.partition(":")[2] for e in self.configured if e.partition(":")[0] == team_id and ":" in e}
+        if self._single:
+            out.update(e for e in self.configured if ":" not in e)
+        return sorted(out)
+
     def is_admin(self, client: Any, team_id: str, user_id: str) -> bool:
         if f"{team_id}:{user_id}" in self.configured:
             return True
@@ -113,6 +121,8 @@ class TeamAccount:
     name: str
     credential: StoredCredential
     broken_reason: str | None
+    linked_by: str | None = None  # who linked it first (asked to renew it)
+    renewed_by: str | None = None  # who renewed it last, if anyone
 
 
 class TeamAccounts:
@@ -142,7 +152,10 @@ class TeamAccounts:
         view = self._login.start(
             Owner(team_id, admin), "team_account", NotifyTarget(dm=admin), account_name=name
         )
-        self._health.linked_by(team_id, name, admin, now=now)
+        if existing is None:  # a first link (or after unlink): this admin is the one asked to renew it
+            self._health.linked_by(team_id, name, admin, now=now)
+        else:  # a renewal, whoever starts it: the first linker stays
+            self._health.renewed_by(team_id, name, admin, now=now)
         log.info("team account %s: device flow started by an admin", name)
         return LinkStarted(name, view)
 
@@ -162,7 +175,9 @@ class TeamAccounts:
             name = cred.owner.account_name or ""
             health = self._health.get(team_id, name)
             reason = str(health["reason"]) if health is not None and health["broken_since"] else None
-            out.append(TeamAccount(name, cred, reason))
+            linker = health["linked_by"] if health is not None else None
+            renewer = health["renewed_by"] if health is not None else None
+            out.append(TeamAccount(name, cred, reason, linker or None, renewer or None))
         return out
 
     def resolve(self, team_id: str, wanted: str | None) -> str:

@@ -24,7 +24,7 @@ from bot.team.digest_view import chart_alt, digest_message, digest_title
 from bot.team.jobs.alerts import describe
 from bot.team.model import Team
 from bot.team.outbox import Poster
-from bot.team.renewal_view import expiry_line
+from bot.team.renewal_view import admins_line, expiry_line
 
 REFUSAL = (
     ":no_entry: Only workspace admins (or the users in QWEN_BOT_ADMINS) can manage team accounts, "
@@ -83,6 +83,7 @@ class TeamCommands:
                 f"*{esc(a.name)}* · {esc(who(a.credential.user))} · "
                 + expiry_line(a.credential.expires_at, logins.get(a.name), now)
                 + (f" · :warning: {esc(a.broken_reason)}" if a.broken_reason else "")
+                + admins_line(a.linked_by, a.renewed_by)
                 for a in accounts
             ]
             return listing("Team accounts", lines, empty="None linked. DM me `link NAME` to link one.")

@@ -54,7 +54,7 @@ class Team:
     def renewers(self, team_id: str, account: str) -> list[str]:
         """Who is asked to renew a team login: the admin who linked it, else QWEN_BOT_ADMINS."""
         linker = self.linker(team_id, account)
-        return [linker] if linker else sorted(self.admins.configured)
+        return [linker] if linker else self.admins.to_ask(team_id)  # user ids, never raw `TEAM:USER` entries
 
     def admins_for(self, team_id: str, account: str) -> Iterable[str]:
         """Who hears about a broken team account: QWEN_BOT_ADMINS, its linker, its subscribers."""

@@ -34,9 +34,9 @@ class AccountLogin:
 
     def slots(self, now: datetime, lead: timedelta) -> list[datetime]:
         """The instants within `lead` after `now` that need this login: each digest's next slot; for an
-        account with alerts only, the expiry itself (its alerts stop then)."""
+        account with alerts, the expiry itself too (its alerts stop then, maybe days before a digest)."""
         found = {sub.schedule.next_after(now) for sub in self.digests}
-        if not self.digests and self.alerts and self.expires_at is not None:
+        if self.alerts and self.expires_at is not None:
             found.add(self.expires_at)
         return sorted(slot for slot in found if now < slot <= now + lead)
 

@@ -35,6 +35,14 @@ def expiry_line(expires_at: datetime, login: AccountLogin | None, now: datetime)
     return f"{state} {when(expires_at)} · feeds {feeds}"
 
 
+def admins_line(linked_by: str | None, renewed_by: str | None) -> str:
+    """The `accounts` DM's " · linked by @A · renewed by @B" (B only when someone else renewed it)."""
+    line = f" · linked by <@{esc(linked_by)}>" if linked_by else ""
+    if renewed_by and renewed_by != linked_by:
+        line += f" · renewed by <@{esc(renewed_by)}>"
+    return line
+
+
 def _waiting(renewal: Renewal) -> list[str]:
     login, slot = renewal.login, renewal.slot
     lines = [
@@ -46,18 +54,23 @@ def _waiting(renewal: Renewal) -> list[str]:
 
 
 def renew_dm(renewals: Sequence[Renewal]) -> Message:
-    """One DM to one admin naming every account to renew, what waits on it and when."""
+    """One DM to one admin naming every account to renew, what waits on it and when (one section and
+    button per account, even when several of its slots are due: its alerts' expiry and a digest)."""
     names = ", ".join(sorted({esc(r.login.account) for r in renewals}))
     last = all(r.kind == "last_call" for r in renewals)
     title = "Last call: QwenCloud login to renew" if last else "QwenCloud login to renew"
     blocks: list[Block] = [header(title)]
+    waiting: dict[str, dict[str, None]] = {}
+    logins: dict[str, AccountLogin] = {}
     for r in renewals:
-        login = r.login
+        logins.setdefault(r.login.account, r.login)
+        waiting.setdefault(r.login.account, {}).update(dict.fromkeys(_waiting(r)))
+    for account, login in logins.items():
         lost = "is not linked" if login.expires_at is None else f"expires {when(login.expires_at)}"
-        text = f"The QwenCloud login of team account *{esc(login.account)}* {lost}, before:\n" + "\n".join(
-            _waiting(r)
+        text = f"The QwenCloud login of team account *{esc(account)}* {lost}, before:\n" + "\n".join(
+            waiting[account]
         )
-        blocks.append(section(text, accessory=button("Renew login", RENEW_ACTION, value=login.account)))
+        blocks.append(section(text, accessory=button("Renew login", RENEW_ACTION, value=account)))
     blocks.append(context("The login link is shown only to you. Or DM me `relink NAME`."))
     return Message(f"Renew the QwenCloud login of team account {names} before the next digest.", blocks)
 

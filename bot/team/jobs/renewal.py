@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 
 from bot.storage.delivery import Claim, Deliveries
 from bot.team.jobs.renewal_notice import record
+from bot.team.jobs.renewal_settle import dm_metadata, settle_dms
+from bot.team.jobs.settle import SETTLE_AFTER
 from bot.team.outbox import SlackClients
 from bot.team.renewal import LAST_CALL, Logins, Renewal, renewals
 from bot.team.renewal_view import renew_dm
@@ -39,6 +41,7 @@ class RenewalJob:
         recipients: Callable[[str, str], Iterable[str]],
         worker_id: str,
         lead: timedelta = DEFAULT_LEAD,
+        settle_after: timedelta = SETTLE_AFTER,
     ) -> None:
         self._logins = logins
         self._notices = notices
@@ -46,6 +49,7 @@ class RenewalJob:
         self._recipients = recipients  # (team, account) -> who may renew it
         self._worker_id = worker_id
         self._lead = lead
+        self._settle_after = settle_after  # an unknown DM is looked up in the DM's history after this
         self._next: datetime | None = None
 
     def run_due(self, now: datetime) -> int:
@@ -54,6 +58,8 @@ class RenewalJob:
         self._next = now + EVERY
         self._notices.expire_unknown(now=now)
         wanted = renewals(self._logins.accounts(), now=now, lead=self._lead)
+        keys = {(r.login.team_id, r.login.account, r.slot) for r in wanted}
+        settle_dms(self._notices, self._slack, wanted=keys, now=now, after=self._settle_after)
         batch: Batch = {}
         for renewal in wanted:
             login = renewal.login
@@ -111,7 +117,8 @@ class RenewalJob:
         moved = [(c, r) for c, r in items if self._notices.sending(c, now=now, channel_id=channel)]
         if not moved:
             return
-        outcome = client.post(channel=channel, **renew_dm([r for _, r in moved]).payload())
+        metadata = dm_metadata([c.row_id for c, _ in moved])  # findable in the history if the answer is lost
+        outcome = client.post(channel=channel, **renew_dm([r for _, r in moved]).payload(), metadata=metadata)
         for claim, _ in moved:
             record(self._notices, claim, outcome, now=now)
         log.info("renewal DM for %d account slot(s) to an admin: %s", len(moved), type(outcome).__name__)
