@@ -10,6 +10,8 @@ from __future__ import annotations
 
 _E = r"(?P<e>(?::\w+: )?)"  # the leading emoji of a section, kept
 _AGAIN = "Log in again to continue\\."
+_PICK = r"Check the model id, or run `/qwen usage breakdown` to pick one\.$"
+_ZH_PICK = "请检查模型 ID，或运行 `/qwen usage breakdown` 选择一个。"
 _LINK = r"The link works for about (?P<n>\d+) min and only you can see it\.$"
 
 CHAT_ZH: list[tuple[str, str]] = [
@@ -104,7 +106,15 @@ CHAT_ZH: list[tuple[str, str]] = [
         r"\g<e>你还没有关联 QwenCloud。请先登录，再问一次。",
     ),
     (
-        _E + r"(?P<m>.+) Check the model id, or run `/qwen usage breakdown` to pick one\.$",
+        _E + r"Model '(?P<w>[^']*)' not found\. Did you mean '(?P<s>[^']*)'\? " + _PICK,
+        r"\g<e>找不到模型 '\g<w>'。你是不是想找 '\g<s>'？" + _ZH_PICK,
+    ),
+    (
+        _E + r"Model '(?P<w>[^']*)' not found\. " + _PICK,
+        r"\g<e>找不到模型 '\g<w>'。" + _ZH_PICK,
+    ),
+    (
+        _E + r"(?P<m>.+) " + _PICK,
         r"\g<e>\g<m> 请检查模型 ID，或运行 `/qwen usage breakdown` 选择一个。",
     ),
     (_E + r"I couldn't read that\.$", r"\g<e>我没看懂这句话。"),

@@ -22,6 +22,7 @@ from bot.render.blocks import Message
 from bot.render.catalog import lang_of
 from bot.render.localize import known, line_zh, localize
 from bot.render.mrkdwn import esc
+from handlers.dm import _pointer
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TODAY = date(2026, 4, 10)
@@ -84,6 +85,11 @@ MESSAGES: dict[str, tuple[Message, str]] = {  # name -> (English message, a Chin
         render.error_message(errors.UpstreamError("Throttling", request_id="req-1")),
         "QwenCloud 返回了错误：Throttling 请稍后再试。",
     ),
+    "model not found": (
+        render.error_message(errors.ModelNotFound("qwen-maxx", "qwen-max")),
+        "找不到模型 'qwen-maxx'。你是不是想找 'qwen-max'？",
+    ),
+    "dm pointer": (_pointer(), "在任意频道使用 /qwen。用法：/qwen <command>"),
     "network": (render.error_message(errors.NetworkError("down")), "连不上 QwenCloud。"),
     "bad input": (
         render.error_message(_bad("usage --days abc")),
