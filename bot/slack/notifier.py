@@ -18,13 +18,14 @@ from bot.render import messages as render_messages
 from bot.render.catalog import lang_of
 from bot.render.localize import localize
 from bot.slack.installs import BotTokens
-from bot.slack.posting import notice_client, open_dm, web_client
+from bot.slack.posting import no_retry_client, notice_client, open_dm, web_client
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
 from bot.team.digest_view import account_link_result
 
 log = logging.getLogger("bot.app")
 RESPONSE_URL_LIFETIME = timedelta(minutes=30)
+LOCALE_TIMEOUT_S = 5
 
 
 class SlackNotifier:
@@ -53,9 +54,11 @@ class SlackNotifier:
 
     def locale_of(self, owner: Owner) -> str | None:
         """The user's Slack locale (users.info), or None: the worker has no cache of the web's lookups."""
-        client = self.client_for(owner.team_id) if owner.team_id != "local" else None
-        if client is None:
+        token = self._tokens.for_team(owner.team_id) if owner.team_id != "local" else None
+        if token is None:
             return None
+        # no retries and a short timeout: the language is not worth holding up the notice
+        client = no_retry_client(token, self._tokens.base_url, timeout=LOCALE_TIMEOUT_S)
         try:
             user = client.users_info(user=owner.user_id, include_locale=True).get("user") or {}
             locale = user.get("locale")

@@ -14,6 +14,7 @@ from bot.devtools.localslack import GENERAL, MEMBER, Message
 from tests.scenario.conftest import Stack, has_text, module_settings, running_stack
 
 ZH_USER = "U_ZH_CHAT"
+ZH_OTHER = "U_ZH_CHAT_2"
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,18 @@ def test_an_english_locale_still_reads_english(zh_stack: Stack) -> None:
     assert "Usage: /qwen" in body and "用法" not in body
     body = _ack(zh_stack, MEMBER, "usage --days abc")
     assert "Invalid --days 'abc'" in body and "无效" not in body
+
+
+def test_the_login_notice_is_english_when_users_info_fails(zh_stack: Stack) -> None:
+    """The notifier asks users.info once, no retries: a failure costs the language, not the notice."""
+    zh_stack.slack.add_user(ZH_OTHER, "zhao", tz="Asia/Shanghai", locale="zh-CN")
+    zh_stack.slack.slash(ZH_OTHER, GENERAL, "login")
+    zh_stack.wait_ephemeral(ZH_OTHER, has_text("打开 QwenCloud 批准"))  # the web looked the locale up
+    zh_stack.slack.faults.server_error("users.info", status=500, times=None)
+    try:
+        zh_stack.sim.approve()
+        done = _flat(zh_stack.wait_ephemeral(ZH_OTHER, has_text("Logged in to QwenCloud as")))
+        assert "Try /qwen usage." in done
+        assert zh_stack.slack.faults.applied("users.info") == 1, "asked once, not retried"
+    finally:
+        zh_stack.slack.faults.clear()
