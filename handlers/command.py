@@ -15,6 +15,7 @@ from bot.core.grammar import words
 from bot.core.inflight import STILL_WORKING, InFlight
 from bot.render import messages as render
 from bot.render.blocks import Message
+from bot.render.localize import localize
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
 from handlers.login import LoginHandler
 from handlers.team import TeamCommandHandler
@@ -22,6 +23,7 @@ from handlers.usage import UsageHandler
 from handlers.version import VersionHandler
 
 COMMAND = "/qwen"
+_ACCOUNT = grammar.Login | grammar.Logout | grammar.Status
 
 
 class CommandRouter:
@@ -66,6 +68,8 @@ class CommandRouter:
         except Exception as exc:  # no input may turn the ack into an HTTP 500
             log.warning("/qwen ack failed: %s", type(exc).__name__)
             message = render.error_message(exc)
+        if self._bounded(body):  # personal: the locale users.info gave earlier, else English (no call here)
+            message = localize(message, self._timezones.lang(None, asker_from(body)))
         ack(response_type="ephemeral", **message.payload())
 
     def run(self, body: dict[str, Any], client: Any, respond: Respond) -> None:
@@ -115,21 +119,26 @@ class CommandRouter:
         except Exception as exc:
             log.info("/qwen %s failed: %s", type(exc).__name__, getattr(exc, "code", ""))
             message, failure = render.error_message(exc), exc
+            if self._bounded(body):  # team commands are admin texts: English
+                message = localize(message, self._timezones.lang(client, asker))
         get_metrics().record_command(command_label(text), outcome_label(failure))
         return message
 
     def answer(
         self, command: grammar.Command, asker: Asker, tz_name: str, text: str, client: Any = None
     ) -> Message:
+        if isinstance(command, _ACCOUNT | grammar.Help | grammar.Version):
+            return localize(self._account(command, asker, tz_name), self._timezones.lang(client, asker))
+        return self._usage.reply(text, asker, client)  # plain questions and command forms alike (localized)
+
+    def _account(self, command: grammar.Command, asker: Asker, tz_name: str) -> Message:
         if isinstance(command, grammar.Login):
             return self._login.login(asker)
         if isinstance(command, grammar.Logout):
             return self._login.logout(asker)
         if isinstance(command, grammar.Status):
             return self._login.status(asker, tz_name)
-        if isinstance(command, grammar.Help | grammar.Version):
-            return render.help_message()
-        return self._usage.reply(text, asker, client)  # plain questions and command forms alike
+        return render.help_message()
 
 
 def _slot(body: dict[str, Any]) -> tuple[str, str]:

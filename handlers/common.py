@@ -13,6 +13,7 @@ from cachetools import TTLCache
 
 from bot.core.accounts import Owner
 from bot.render.blocks import Message
+from bot.render.catalog import Lang, lang_of
 
 log = logging.getLogger("handlers")
 TZ_CACHE_SECONDS = 600.0
@@ -72,6 +73,16 @@ class TimezoneResolver:
     def locale(self, client: Any, asker: Asker) -> str | None:
         """The user's Slack locale ("zh-CN", "en-US"), or None when users.info does not say."""
         return self._profile(client, asker)[1]
+
+    def cached_locale(self, asker: Asker) -> str | None:
+        """The locale already looked up for this user, with no Slack call (the ack cannot wait for one)."""
+        with self._lock:
+            hit = self._cache.get((asker.team_id, asker.user_id))
+        return hit[1] if hit is not None else None
+
+    def lang(self, client: Any, asker: Asker) -> Lang:
+        """The catalog language of the user's Slack locale; English when users.info cannot say."""
+        return lang_of(self.locale(client, asker) if client is not None else self.cached_locale(asker))
 
     def _profile(self, client: Any, asker: Asker) -> tuple[str, str | None]:
         key = (asker.team_id, asker.user_id)

@@ -14,6 +14,7 @@ from bot.core.grammar import usage as grammar
 from bot.core.grammar import words
 from bot.render import messages as render
 from bot.render.blocks import Message
+from bot.render.localize import localize
 from handlers.common import Asker, TimezoneResolver, log
 from handlers.team import TeamCommandHandler
 from handlers.usage import UsageHandler
@@ -46,8 +47,9 @@ class DirectMessageHandler:
             str(event.get("channel") or ""),
             None,
         )
-        if not self._team.handles(text):
-            say(**self._question(text, asker, client).payload())
+        if not self._team.handles(text):  # personal: in the asker's language (admin texts stay English)
+            answer = localize(self._question(text, asker, client), self._timezones.lang(client, asker))
+            say(**answer.payload())
             return
         try:
             answer = self._team.instant(text) or self._team.answer(

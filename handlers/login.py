@@ -11,6 +11,7 @@ from bot.base.clock import Clock
 from bot.core.login import LoginService
 from bot.render import messages as render
 from bot.render.blocks import Message
+from bot.render.localize import localize
 from handlers.common import Asker, TimezoneResolver, asker_from, log
 
 
@@ -54,13 +55,14 @@ class LoginHandler:
     def ack_button(self, ack: Ack) -> None:
         ack()
 
-    def on_button(self, body: dict[str, Any], respond: Respond) -> None:
+    def on_button(self, body: dict[str, Any], client: Any, respond: Respond) -> None:
         asker = asker_from(body)
         try:
             message = self.login(asker)
         except Exception as exc:
             log.info("login from button failed (%s)", type(exc).__name__)
             message = render.error_message(exc)
+        message = localize(message, self._timezones.lang(client, asker))
         respond(replace_original=True, response_type="ephemeral", **message.payload())
 
     def ack_link(self, ack: Ack) -> None:

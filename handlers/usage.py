@@ -160,7 +160,8 @@ class UsageHandler:
                 message = Message(message.text, [*message.blocks, shared])
         except Exception as exc:
             log.info("usage action failed (%s)", type(exc).__name__)
-            respond(replace_original=False, response_type="ephemeral", **render.error_message(exc).payload())
+            failed = localize(render.error_message(exc), self._timezones.lang(client, asker))
+            respond(replace_original=False, response_type="ephemeral", **failed.payload())
             return
         kind = "in_channel" if in_channel else "ephemeral"
         respond(replace_original=not in_channel, response_type=kind, **message.payload())

@@ -13,6 +13,8 @@ from typing import Any
 
 from bot.render.blocks import Message
 from bot.render.calls_catalog import PATTERNS as CALLS_PATTERNS
+from bot.render.chat_zh import CHAT_ZH
+from bot.render.help_zh import HELP_ZH
 from bot.render.spend_zh import SPEND_ZH
 
 _GRAN = {"day": "日", "month": "月", "quarter": "季度"}
@@ -84,22 +86,45 @@ CATALOG: list[tuple[re.Pattern[str], str]] = [
 CATALOG += [(re.compile(p), zh) for p, zh in SPEND_ZH]  # /qwen billing and bills
 
 CATALOG += [(re.compile(p), zh) for p, zh in CALLS_PATTERNS]  # /qwen logs, limit, plan
+CATALOG += [(re.compile(p), zh) for p, zh in CHAT_ZH]  # login, status, notices, the errors table
+CATALOG += [(re.compile(p), zh) for p, zh in HELP_ZH]  # help and bad-input hints; kept syntax lines last
+
+_FENCE = "```"
+
+
+def known(line: str) -> bool:
+    """Whether the catalog has this line (translated, or kept on purpose as command syntax)."""
+    return _match(_parts(line)[1]) is not None
+
+
+def _parts(line: str) -> tuple[str, str, str]:
+    """(prefix, body, suffix): a bullet, or the code fences of a help text's first and last line."""
+    head = "• " if line.startswith("• ") else _FENCE if line.startswith(_FENCE) else ""
+    body = line[len(head) :]
+    tail = _FENCE if head != "• " and body.endswith(_FENCE) and len(body) >= len(_FENCE) else ""
+    return head, body[: len(body) - len(tail)], tail
+
+
+def _match(body: str) -> tuple[re.Match[str], str] | None:
+    for pattern, template in CATALOG:
+        match = pattern.match(body)
+        if match is not None:
+            return match, template
+    return None
 
 
 def line_zh(line: str) -> str:
-    bullet = "• " if line.startswith("• ") else ""
-    body = line[len(bullet) :]
-    for pattern, template in CATALOG:
-        match = pattern.match(body)
-        if match is None:
-            continue
+    head, body, tail = _parts(line)
+    found = _match(body)
+    if found is not None:
+        match, template = found
         groups = match.groupdict()
         filled = template.format(
             k=_KIND.get(groups.get("k") or "", ""),
             t=_TREND.get(groups.get("t") or "", ""),
             g=_GRAN.get(groups.get("g") or "", ""),
         )
-        return bullet + match.expand(filled)
+        return head + match.expand(filled) + tail
     return line
 
 

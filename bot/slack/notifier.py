@@ -15,14 +15,17 @@ from slack_sdk.webhook import WebhookClient
 from bot.base.clock import Clock
 from bot.core.login import LoginOutcome
 from bot.render import messages as render_messages
+from bot.render.catalog import lang_of
+from bot.render.localize import localize
 from bot.slack.installs import BotTokens
-from bot.slack.posting import notice_client, open_dm, web_client
+from bot.slack.posting import no_retry_client, notice_client, open_dm, web_client
 from bot.storage.owner import Owner
 from bot.storage.pending import NotifyTarget
 from bot.team.digest_view import account_link_result
 
 log = logging.getLogger("bot.app")
 RESPONSE_URL_LIFETIME = timedelta(minutes=30)
+LOCALE_TIMEOUT_S = 5
 
 
 class SlackNotifier:
@@ -45,7 +48,24 @@ class SlackNotifier:
         )
         if row.purpose == "team_account":  # an admin linking a team account (team/accounts.py)
             message = account_link_result(row.account_name, outcome.kind, render_messages.who(outcome.user))
+        else:  # a personal login: in the user's Slack language
+            message = localize(message, lang_of(self.locale_of(row.owner)))
         self.send(row.owner, row.notify, started_at=row.created_at, payload=message.payload())
+
+    def locale_of(self, owner: Owner) -> str | None:
+        """The user's Slack locale (users.info), or None: the worker has no cache of the web's lookups."""
+        token = self._tokens.for_team(owner.team_id) if owner.team_id != "local" else None
+        if token is None:
+            return None
+        # no retries and a short timeout: the language is not worth holding up the notice
+        client = no_retry_client(token, self._tokens.base_url, timeout=LOCALE_TIMEOUT_S)
+        try:
+            user = client.users_info(user=owner.user_id, include_locale=True).get("user") or {}
+            locale = user.get("locale")
+        except Exception as exc:  # no scope, rate limited: English
+            log.info("users.info failed (%s); announcing the login in English", type(exc).__name__)
+            return None
+        return locale if isinstance(locale, str) else None
 
     def send(
         self, owner: Owner, target: NotifyTarget, *, started_at: datetime, payload: dict[str, Any]

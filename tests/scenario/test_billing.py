@@ -27,11 +27,13 @@ ZH_USER = "U_ZH_BILLING"
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with running_stack(module_settings(tmp_path_factory, "billing")) as running:
         running.slack.add_user(ZH_USER, "li", tz="Asia/Shanghai", locale="zh-CN")
-        for user in (MEMBER, ZH_USER):
+        # the zh-CN user reads the login messages in Chinese (tests/scenario/test_chinese_chat.py)
+        for user, link, done in ((MEMBER, "Open QwenCloud to approve", "Logged in to QwenCloud"),
+                                 (ZH_USER, "打开 QwenCloud 批准", "登录 QwenCloud。试试")):
             assert running.slack.slash(user, GENERAL, "login").status == 200
-            running.wait_ephemeral(user, has_text("Open QwenCloud to approve"))
+            running.wait_ephemeral(user, has_text(link))
             running.sim.approve()
-            running.wait_ephemeral(user, has_text("Logged in to QwenCloud"))
+            running.wait_ephemeral(user, has_text(done))
         yield running
 
 

@@ -39,7 +39,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def ask(stack: Stack, text: str, expect: str, user: str = MEMBER) -> Message:
     before = len(stack.slack.ephemerals(user))
     reply = stack.slack.slash(user, GENERAL, text)
-    assert reply.status == 200 and reply.elapsed < 3.0 and "Working" in reply.body
+    # a zh-CN user's ack is Chinese once the locale was looked up (cached), English before
+    working = ("Working…", "处理中…") if user == ZH_USER else ("Working…",)
+    assert reply.status == 200 and reply.elapsed < 3.0 and json.loads(reply.body)["text"] in working
     return stack.slack.wait_for(
         lambda: next((m for m in stack.slack.ephemerals(user)[before:] if has_text(expect)(m)), None)
     )

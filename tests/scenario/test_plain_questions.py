@@ -23,11 +23,12 @@ MARCH = DateRange(date(2026, 3, 1), date(2026, 3, 31))
 ZH_USER = "U_ZH"
 
 
-def _login(stack: Stack, user: str = MEMBER) -> None:
+def _login(stack: Stack, user: str = MEMBER, *, zh: bool = False) -> None:
+    """zh: a zh-CN user reads the login messages in Chinese (tests/scenario/test_chinese_chat.py)."""
     assert stack.slack.slash(user, GENERAL, "login").status == 200
-    stack.wait_ephemeral(user, has_text("Open QwenCloud to approve"))
+    stack.wait_ephemeral(user, has_text("打开 QwenCloud 批准" if zh else "Open QwenCloud to approve"))
     stack.sim.approve()
-    stack.wait_ephemeral(user, has_text("Logged in to QwenCloud"))
+    stack.wait_ephemeral(user, has_text("登录 QwenCloud。试试" if zh else "Logged in to QwenCloud"))
 
 
 def _flat(message: Message) -> str:
@@ -64,7 +65,7 @@ def test_a_model_named_in_words_is_matched_against_the_account(stack: Stack) -> 
 
 def test_a_chinese_question_from_a_chinese_locale_reads_in_chinese(stack: Stack) -> None:
     stack.slack.add_user(ZH_USER, "li", tz="Asia/Shanghai", locale="zh-CN")
-    _login(stack, ZH_USER)
+    _login(stack, ZH_USER, zh=True)
     stack.slack.slash(ZH_USER, GENERAL, "三月花了多少")
     msg = stack.wait_ephemeral(ZH_USER, has_text("理解为"))
     flat = _flat(msg)
