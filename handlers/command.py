@@ -12,7 +12,7 @@ from bot.base.errors import UsageError
 from bot.base.metrics import command_label, get_metrics, outcome_label
 from bot.core.grammar import usage as grammar
 from bot.core.grammar import words
-from bot.core.inflight import STILL_WORKING, InFlight
+from bot.core.inflight import STILL_WORKING, AnswerSlots
 from bot.render import messages as render
 from bot.render.blocks import Message
 from handlers.common import Asker, TimezoneResolver, asker_from, local_today, log
@@ -34,9 +34,9 @@ class CommandRouter:
         usage: UsageHandler,
         team: TeamCommandHandler | None = None,
         version: VersionHandler | None = None,
-        inflight: InFlight | None = None,
+        inflight: AnswerSlots | None = None,
     ) -> None:
-        self._inflight = inflight or InFlight()
+        self._inflight = inflight or AnswerSlots()  # this process only: bootstrap gives the shared one
         self._team = team
         self._version = version
         self._clock = clock
