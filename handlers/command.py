@@ -83,10 +83,13 @@ class CommandRouter:
         key, holder = _slot(body)
         if not self._inflight.holds(key, holder):
             return  # the ack said "still working on your last question"
-        try:
-            message = self._message(body, client, asker)
-        finally:
-            self._inflight.release(key, holder)  # before the reply: the next question is welcome once seen
+        if not self._inflight.claim(key, holder):  # another web process is answering this user
+            message = render.notice(STILL_WORKING)
+        else:
+            try:
+                message = self._message(body, client, asker)
+            finally:
+                self._inflight.release(key, holder)  # before the reply: the next question is welcome then
         respond(replace_original=True, response_type="ephemeral", **message.payload())
 
     def _bounded(self, body: dict[str, Any]) -> bool:
@@ -95,8 +98,9 @@ class CommandRouter:
         return self._team is None or not self._team.handles(body.get("text") or "")
 
     def _start(self, body: dict[str, Any]) -> Message:
-        """The "Working…" ack, unless this user's last question is still being answered."""
-        if not self._bounded(body) or self._inflight.acquire(*_slot(body)):
+        """The "Working…" ack, unless this user's last question is still being answered here (another
+        process answering it is found by the lazy half's `claim`)."""
+        if not self._bounded(body) or self._inflight.admit(*_slot(body)):
             return render.working()
         return render.notice(STILL_WORKING)
 

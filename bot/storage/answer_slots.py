@@ -4,7 +4,10 @@ One row per owner key ("<team_id>:<user_id>") while an answer is being fetched: 
 and when the slot frees itself should the process holding it die. Acquiring is ONE statement, an upsert
 that overwrites the row only when it has expired (or is already this holder's), so two processes asking
 at the same instant cannot both win: the database serialises them on the primary key. Release deletes the
-row only while it is still this holder's. Errors are the caller's (bot/core/inflight.py falls back).
+row only while it is still this holder's. Writes go through a group commit (bot/storage/group_commit.py):
+the acks of a burst share commits instead of queueing for one each. On PostgreSQL the table is UNLOGGED (no
+WAL flush; a database crash empties it, which only frees slots). Errors are the caller's
+(bot/core/inflight.py falls back).
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from sqlalchemy import Column, Engine, String, Table, and_, delete, or_, select
+from sqlalchemy import Column, Connection, Engine, String, Table, and_, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.base.clock import Clock
 from bot.storage.db import UTCDateTime, is_sqlite, metadata
+from bot.storage.group_commit import GroupCommit
 
 MAX_KEY = 320
 MAX_HOLDER = 255
@@ -41,6 +45,7 @@ class AnswerSlotStore:
         self._clock = clock
         self._ttl = timedelta(seconds=max(1, ttl_seconds))
         self._insert = sqlite.insert if is_sqlite(engine) else postgresql.insert
+        self._commits = GroupCommit(engine=engine)
 
     def acquire(self, key: str, holder: str) -> bool:
         """True when `key` had no live slot (or `holder` already had it): now `holder` holds it."""
@@ -53,8 +58,7 @@ class AnswerSlotStore:
             set_={"holder": new.holder, "expires_at": new.expires_at},
             where=or_(t.expires_at <= now, t.holder == new.holder),  # only an expired row, or our own
         ).returning(t.holder)
-        with self._engine.begin() as conn:
-            return conn.execute(stmt).first() is not None
+        return self._commits.run(lambda conn: conn.execute(stmt).first() is not None)
 
     def holds(self, key: str, holder: str) -> bool:
         """Whether `holder` has the live slot of `key` (tests; the lazy half asks its own process)."""
@@ -69,9 +73,10 @@ class AnswerSlotStore:
     def release(self, key: str, holder: str) -> None:
         """Free the slot if `holder` still has it; a row another holder took over (expired) stays."""
         t = answer_slot.c
-        with self._engine.begin() as conn:
-            conn.execute(
-                delete(answer_slot).where(
-                    t.owner_key == _fit(key, MAX_KEY), t.holder == _fit(holder, MAX_HOLDER)
-                )
-            )
+        mine = and_(t.owner_key == _fit(key, MAX_KEY), t.holder == _fit(holder, MAX_HOLDER))
+        stmt = delete(answer_slot).where(mine)
+
+        def run(conn: Connection) -> None:
+            conn.execute(stmt)
+
+        self._commits.run(run)

@@ -75,10 +75,11 @@ def test_inflight_slot_is_per_user_and_expires() -> None:
 
 def test_answer_slots_without_a_database_are_this_process_s() -> None:
     slots = AnswerSlots(ttl=60)
-    assert slots.acquire("T:U1", "req1") and not slots.acquire("T:U1", "req2")
+    assert slots.admit("T:U1", "req1") and not slots.admit("T:U1", "req2")
+    assert slots.claim("T:U1", "req1")  # nothing shared to ask
     assert slots.holds("T:U1", "req1") and not slots.holds("T:U1", "req2")
     slots.release("T:U1", "req1")
-    assert slots.acquire("T:U1", "req2")
+    assert slots.admit("T:U1", "req2")
 
 
 def test_answer_slot_expiry_setting() -> None:

@@ -19,12 +19,15 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # PostgreSQL: UNLOGGED, no WAL flush per ack; a crash empties the table, which only frees slots
+    unlogged = ["UNLOGGED"] if op.get_bind().dialect.name == "postgresql" else []
     op.create_table(
         "answer_slot",
         sa.Column("owner_key", sa.String(320), nullable=False),
         sa.Column("holder", sa.String(255), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("owner_key", name="pk_answer_slot"),
+        prefixes=unlogged,
     )
 
 
