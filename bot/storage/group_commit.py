@@ -66,13 +66,18 @@ class GroupCommit:
                     self._leading = False
 
     def _commit(self, batch: list[_Work[object]]) -> None:
+        failure: Exception | None = None
         try:
             with self._engine.begin() as conn:
                 for item in batch:
                     item.result = item.work(conn)
         except Exception as exc:  # the whole batch failed: every caller gets the error
+            failure = exc
+        except BaseException:  # interrupted: the waiting callers must not wait forever
+            failure = RuntimeError("the group commit was interrupted")
+            raise
+        finally:
             for item in batch:
-                item.error = exc
-        for item in batch:
-            item.finished = True
-            item.wake.set()
+                item.error = failure
+                item.finished = True
+                item.wake.set()
