@@ -5,9 +5,9 @@ and when the slot frees itself should the process holding it die. Acquiring is O
 that overwrites the row only when it has expired (or is already this holder's), so two processes asking
 at the same instant cannot both win: the database serialises them on the primary key. Release deletes the
 row only while it is still this holder's. Writes go through a group commit (bot/storage/group_commit.py):
-the acks of a burst share commits instead of queueing for one each. On PostgreSQL the table is UNLOGGED (no
-WAL flush; a database crash empties it, which only frees slots). Errors are the caller's
-(bot/core/inflight.py falls back).
+the claims of a burst (the lazy halves) share commits instead of queueing for one each. On PostgreSQL the
+table is UNLOGGED (no WAL flush; a database crash empties it, which only frees slots). Errors are the
+caller's (bot/core/inflight.py falls back).
 """
 
 from __future__ import annotations
