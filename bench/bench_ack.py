@@ -109,12 +109,13 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn gthread threads per worker")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (Procfile: gthread)")
+    parser.add_argument("--database-url", default=None, help="e.g. PostgreSQL (default: a SQLite file)")
     args = parser.parse_args(argv)
     users = [f"UB{i:03d}" for i in range(args.concurrency)]
     acks: list[float] = []
     extra = {"PYTHONPATH": args.pythonpath} if args.pythonpath else {}
     client = multiprocessing.get_context("spawn").Pool(1)
-    with stack(latency_ms=args.latency_ms, cache_ttl=0, extra_env=extra) as s:
+    with stack(latency_ms=args.latency_ms, cache_ttl=0, extra_env=extra, database_url=args.database_url) as s:
         s.link(users)
         access_log = s.workdir / "access.log"
         warm = 1
@@ -146,6 +147,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     client.close()
     client.join()
     how = "qwen-bot serve" if args.serve else f"gunicorn {args.worker_class} {args.workers}x{args.threads}"
+    how += ", PostgreSQL" if args.database_url else ", SQLite"
     out = {"n": float(len(acks)), **summary(acks)}
     print(
         f"ack latency ({how}), {args.concurrency} concurrent, {args.rounds} rounds ({len(acks)} commands): "

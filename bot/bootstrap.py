@@ -285,7 +285,9 @@ def build_listeners(services: Services, team: Team) -> Listeners:
     """The Bolt listeners, each built with the services it uses (never services in Bolt's context)."""
     from bot import __version__
     from bot.core.answers import Answers
+    from bot.core.inflight import AnswerSlots
     from bot.core.release import ReleaseCheck
+    from bot.storage.answer_slots import AnswerSlotStore
     from bot.team.accounts import TeamAccounts
     from bot.team.commands import TeamCommands
     from bot.team.home import HomeService
@@ -302,6 +304,8 @@ def build_listeners(services: Services, team: Team) -> Listeners:
 
     s = services
     timezones = TimezoneResolver(default=s.settings.timezone)
+    ttl = s.settings.answer_slot_seconds
+    slots = AnswerSlots(shared=AnswerSlotStore(engine=s.engine, clock=s.clock, ttl_seconds=ttl), ttl=ttl)
     login = LoginHandler(login=s.login, clock=s.clock, timezones=timezones)
     usage = UsageHandler(
         answers=Answers(usage=s.usage, accounts=s.accounts, clock=s.clock),
@@ -330,7 +334,8 @@ def build_listeners(services: Services, team: Team) -> Listeners:
     )
     return Listeners(
         router=CommandRouter(
-            clock=s.clock, timezones=timezones, login=login, usage=usage, team=commands, version=versions
+            clock=s.clock, timezones=timezones, login=login, usage=usage, team=commands, version=versions,
+            inflight=slots,
         ),
         login=login,
         usage=usage,

@@ -12,7 +12,7 @@ from bot.base.errors import UsageError
 from bot.base.metrics import command_label, get_metrics, outcome_label
 from bot.core.grammar import usage as grammar
 from bot.core.grammar import words
-from bot.core.inflight import STILL_WORKING, InFlight
+from bot.core.inflight import STILL_WORKING, AnswerSlots
 from bot.render import messages as render
 from bot.render.blocks import Message
 from bot.render.localize import localize
@@ -36,9 +36,9 @@ class CommandRouter:
         usage: UsageHandler,
         team: TeamCommandHandler | None = None,
         version: VersionHandler | None = None,
-        inflight: InFlight | None = None,
+        inflight: AnswerSlots | None = None,
     ) -> None:
-        self._inflight = inflight or InFlight()
+        self._inflight = inflight or AnswerSlots()  # this process only: bootstrap gives the shared one
         self._team = team
         self._version = version
         self._clock = clock
@@ -87,10 +87,13 @@ class CommandRouter:
         key, holder = _slot(body)
         if not self._inflight.holds(key, holder):
             return  # the ack said "still working on your last question"
-        try:
-            message = self._message(body, client, asker)
-        finally:
-            self._inflight.release(key, holder)  # before the reply: the next question is welcome once seen
+        if not self._inflight.claim(key, holder):  # another web process is answering this user
+            message = render.notice(STILL_WORKING)
+        else:
+            try:
+                message = self._message(body, client, asker)
+            finally:
+                self._inflight.release(key, holder)  # before the reply: the next question is welcome then
         respond(replace_original=True, response_type="ephemeral", **message.payload())
 
     def _bounded(self, body: dict[str, Any]) -> bool:
@@ -99,8 +102,9 @@ class CommandRouter:
         return self._team is None or not self._team.handles(body.get("text") or "")
 
     def _start(self, body: dict[str, Any]) -> Message:
-        """The "Working…" ack, unless this user's last question is still being answered."""
-        if not self._bounded(body) or self._inflight.acquire(*_slot(body)):
+        """The "Working…" ack, unless this user's last question is still being answered here (another
+        process answering it is found by the lazy half's `claim`)."""
+        if not self._bounded(body) or self._inflight.admit(*_slot(body)):
             return render.working()
         return render.notice(STILL_WORKING)
 

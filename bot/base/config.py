@@ -59,6 +59,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _at_least_one(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1 (seconds), got {value}")
+    return value
+
+
 def _instant(env: Mapping[str, str], name: str) -> datetime | None:
     raw = env.get(name, "").strip()
     if not raw:
@@ -97,6 +104,9 @@ class Settings:
     digest_settle_seconds: int = 120
     # QWEN_BOT_RENEW_LEAD_HOURS: admins are asked to renew a team login this long before a slot it misses
     renew_lead_hours: int = 24
+    # QWEN_BOT_ANSWER_SLOT_SECONDS: a user's in-flight answer slot frees itself this long after it was taken
+    # (its process died); every web process shares it through the database
+    answer_slot_seconds: int = 120
     log_format: str = "text"
     log_level: str = "INFO"
     debug_slack: bool = False
@@ -165,6 +175,7 @@ class Settings:
             digest_catchup_hours=_int(env, "QWEN_BOT_DIGEST_CATCHUP_HOURS", 12),
             digest_settle_seconds=_int(env, "QWEN_BOT_DIGEST_SETTLE_SECONDS", 120),
             renew_lead_hours=_int(env, "QWEN_BOT_RENEW_LEAD_HOURS", 24),
+            answer_slot_seconds=_at_least_one(env, "QWEN_BOT_ANSWER_SLOT_SECONDS", 120),
             log_format=log_format,
             log_level=env.get("QWEN_BOT_LOG_LEVEL", "INFO").strip().upper() or "INFO",
             frozen_now=_instant(env, "QWEN_BOT_NOW"),

@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 
-from bot.base.errors import InvalidArgument, UsageError
+from bot.base.config import Settings
+from bot.base.errors import ConfigError, InvalidArgument, UsageError
 from bot.base.periods import MAX_MONTH_CHUNKS, DateRange, check_bounds, check_chunks, month_count
 from bot.core.grammar import usage as grammar
-from bot.core.inflight import InFlight
+from bot.core.inflight import AnswerSlots, InFlight
 
 TODAY = date(2026, 4, 10)
 
@@ -70,3 +71,20 @@ def test_inflight_slot_is_per_user_and_expires() -> None:
     assert slots.acquire("T:U1", "req2")
     slots.release("T:U1", "req2")
     assert slots.acquire("T:U1", "req4")
+
+
+def test_answer_slots_without_a_database_are_this_process_s() -> None:
+    slots = AnswerSlots(ttl=60)
+    assert slots.admit("T:U1", "req1") and not slots.admit("T:U1", "req2")
+    assert slots.claim("T:U1", "req1")  # nothing shared to ask
+    assert slots.holds("T:U1", "req1") and not slots.holds("T:U1", "req2")
+    slots.release("T:U1", "req1")
+    assert slots.admit("T:U1", "req2")
+
+
+def test_answer_slot_expiry_setting() -> None:
+    base = {"QWEN_BOT_DATA_DIR": "/tmp/unused"}
+    assert Settings.from_env(base).answer_slot_seconds == 120
+    assert Settings.from_env({**base, "QWEN_BOT_ANSWER_SLOT_SECONDS": "45"}).answer_slot_seconds == 45
+    with pytest.raises(ConfigError, match="QWEN_BOT_ANSWER_SLOT_SECONDS must be at least 1"):
+        Settings.from_env({**base, "QWEN_BOT_ANSWER_SLOT_SECONDS": "0"})
