@@ -10,21 +10,16 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
 
-from bot.base.clock import FixedClock
-from bot.base.config import Secret, Settings
 from bot.devtools.localslack import ADMIN, GENERAL, MEMBER, Message
 from bot.qwencloud.models import DeviceCredentials, QwenUser
 from bot.render.usage import pct
 from bot.storage.owner import Owner
-from tests.fakes.stack import local_world, served
-from tests.scenario.conftest import BOT_TOKEN, NOW, SIGNING_SECRET, Stack
+from tests.scenario.conftest import NOW, Stack, module_settings, running_stack
 from tests.scenario.test_team import link_prod
 
 LOGS = "zeldaEasy.bailian-telemetry.platform-model.listModelLogs"
@@ -33,29 +28,8 @@ LOGS = "zeldaEasy.bailian-telemetry.platform-model.listModelLogs"
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """One running app for the module (each test leaves its alerts removed and the knobs reset)."""
-    data_dir: Path = tmp_path_factory.mktemp("team-billing") / "data"
-    key = Fernet.generate_key().decode()
-
-    def settings(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {
-            "data_dir": data_dir,
-            "database_url": f"sqlite:///{data_dir / 'qwen-bot.db'}",
-            "encryption_keys": Secret(key),
-        }
-        return Settings(**(values | overrides))
-
-    clock = FixedClock(NOW, running=True)
-    with (
-        local_world(
-            settings,
-            bot_token=BOT_TOKEN,
-            signing_secret=SIGNING_SECRET,
-            clock=clock,
-            simulator={"now": NOW, "device_interval": 1},
-        ) as world,
-        served(world) as bot,
-    ):
-        yield Stack(world.sim, world.slack, bot, world.services, clock)
+    with running_stack(module_settings(tmp_path_factory, "team-billing")) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
