@@ -13,11 +13,12 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 
 from bot.base.errors import InvalidArgument, UsageError
 from bot.qwencloud.billing import BillingApi
 from bot.qwencloud.billing_models import CostAnalysis, CostGroup, SettledBills
+from bot.qwencloud.parse_billing import js_number
 
 CHARGE_TYPES = {"all": "all", "subscription": "prepaid", "payg": "postpaid"}
 GROUP_CODES = {"model": "BASE_MODEL", "api-key": "API_KEY_ID"}
@@ -30,19 +31,12 @@ DAY_MS = 86_400_000
 
 
 def amount_number(value: Decimal | str | None) -> Decimal | None:
-    """Number(s) for an amount string: None when NaN."""
+    """Number(s) for an amount string: None when NaN (a parsed Decimal is kept; no amount is None)."""
     if value is None:
         return None
     if isinstance(value, Decimal):
         return value
-    text = value.strip()
-    if not text:
-        return Decimal(0)
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+    return js_number(value)  # the parser's Number() of a JSON string: "" is 0, junk and infinities None
 
 
 def dec_sum(values: list[Decimal | str]) -> str:
